@@ -1,0 +1,199 @@
+import Foundation
+
+/// The plain-text article format: the seed article's layout, readable and writable by hand.
+///
+/// ```
+/// News
+///
+/// Title on one line
+///
+/// First paragraph…
+///
+/// Last paragraph. {viva}
+/// ```
+///
+/// The first non-empty line is the category, the next one the title, the rest is the body, and a final
+/// `{source}` tag closes the text. Tags and the publication time, which the seed does not have, ride
+/// in the same closing tag so the seed stays valid as it is: `{viva | tags: a, b | published: 2020-09-30T08:00:00Z}`.
+/// `parse(print(a))` gives `a` back for every article in normal form (``normalized(_:)``).
+public enum ArticleText {
+    /// Articles larger than this are refused, so a stray binary or log file is never imported.
+    public static let defaultSizeLimit = 1 << 20
+
+    /// Reads one article; `file` only names the input in errors.
+    public static func parse(
+        _ bytes: some Collection<UInt8>,
+        file: String,
+        id: UUID = UUID(),
+        sizeLimit: Int = defaultSizeLimit
+    ) throws(ArticleTextError) -> Article {
+        var bytes = Array(bytes)
+        if bytes.count > sizeLimit { throw ArticleTextError(file: file, line: 1, reason: .tooLarge(limit: sizeLimit)) }
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        try validateText(bytes, file: file)
+        let text = String(decoding: bytes, as: UTF8.self)
+        // "\r\n" is one Character in Swift, so line ends are normalised on scalars before splitting.
+        let lines = splitLines(text)
+
+        var index = 0
+        func nextNonEmpty() -> (line: Int, text: String)? {
+            while index < lines.count {
+                let trimmed = trim(lines[index])
+                index += 1
+                if !trimmed.isEmpty { return (index, trimmed) }
+            }
+            return nil
+        }
+        guard let category = nextNonEmpty() else { throw ArticleTextError(file: file, line: 1, reason: .empty) }
+        guard var title = nextNonEmpty() else {
+            throw ArticleTextError(file: file, line: min(category.line + 1, max(lines.count, 1)), reason: .missingTitle)
+        }
+        var bodyLines = lines[index...].map(trim)
+        while let last = bodyLines.last, last.isEmpty { bodyLines.removeLast() }
+
+        var tag: (text: String, line: Int)?
+        if let last = bodyLines.last, let found = splitClosingTag(last) {
+            tag = (found.tag, index + bodyLines.count)
+            bodyLines[bodyLines.count - 1] = found.rest
+        } else if bodyLines.isEmpty, let found = splitClosingTag(title.text) {
+            tag = (found.tag, title.line)
+            title.text = found.rest
+            if title.text.isEmpty { throw ArticleTextError(file: file, line: title.line, reason: .missingTitle) }
+        }
+
+        var article = Article(
+            id: id,
+            title: title.text,
+            body: normalizedBody(bodyLines.joined(separator: "\n")),
+            category: category.text,
+            source: ""
+        )
+        if let tag { try applyClosingTag(tag.text, to: &article, file: file, line: tag.line) }
+        return article
+    }
+
+    /// Writes an article in the format `parse` reads.
+    public static func print(_ article: Article) -> String {
+        var tag = article.source
+        if !article.tags.isEmpty { tag += " | tags: " + article.sortedTags.joined(separator: ", ") }
+        if let publishedAt = article.publishedAt {
+            tag += " | published: " + publishedAt.formatted(.iso8601)
+        }
+        let body = article.body.isEmpty ? "" : article.body + " "
+        return "\(article.category)\n\n\(article.title)\n\n\(body){\(tag)}"
+    }
+
+    /// The article with every field in the normal form `print` and `parse` agree on.
+    public static func normalized(_ article: Article) -> Article {
+        var copy = article
+        copy.category = singleLine(article.category)
+        copy.title = singleLine(article.title)
+        copy.source = singleLine(article.source)
+        copy.body = normalizedBody(article.body)
+        copy.tags = Set(article.tags.map(singleLine).filter { !$0.isEmpty })
+        return copy
+    }
+
+    /// Lines trimmed, runs of blank lines collapsed to one, no leading or trailing blank line.
+    public static func normalizedBody(_ body: String) -> String {
+        var out: [String] = []
+        for line in splitLines(body).map(trim) {
+            if line.isEmpty, out.last?.isEmpty ?? true { continue }
+            out.append(line)
+        }
+        while out.last?.isEmpty == true { out.removeLast() }
+        return out.joined(separator: "\n")
+    }
+
+    /// The body's paragraphs (blocks separated by blank lines).
+    public static func paragraphs(of body: String) -> [String] {
+        normalizedBody(body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+    }
+
+    /// Trims Unicode white space (the seed's category ends in two U+00A0 no-break spaces).
+    public static func trim(_ text: some StringProtocol) -> String {
+        let scalars = String(text).unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
+    }
+
+    static func singleLine(_ text: String) -> String {
+        splitLines(text).map(trim).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    static func splitLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                if !previousWasCR { lines.append(String(current)); current = .init() }
+                previousWasCR = false
+            } else if scalar == "\r" {
+                lines.append(String(current)); current = .init()
+                previousWasCR = true
+            } else {
+                current.append(scalar)
+                previousWasCR = false
+            }
+        }
+        lines.append(String(current))
+        return lines
+    }
+
+    /// Splits `... text {tag}` into the text before the tag and the tag's inside.
+    static func splitClosingTag(_ line: String) -> (rest: String, tag: String)? {
+        guard line.hasSuffix("}"), let open = line.lastIndex(of: "{") else { return nil }
+        let inside = line[line.index(after: open)..<line.index(before: line.endIndex)]
+        guard !inside.contains("}") else { return nil }
+        return (trim(line[..<open]), String(inside))
+    }
+
+    static func applyClosingTag(_ tag: String, to article: inout Article, file: String, line: Int) throws(ArticleTextError) {
+        let parts = tag.split(separator: "|", omittingEmptySubsequences: false).map(trim)
+        article.source = parts[0]
+        for part in parts.dropFirst() {
+            guard let colon = part.firstIndex(of: ":") else {
+                throw ArticleTextError(file: file, line: line, reason: .badSourceTag("expected `key: value` after `|`, found \"\(part)\""))
+            }
+            let key = trim(part[..<colon]), value = trim(part[part.index(after: colon)...])
+            switch key {
+            case "tags":
+                article.tags = Set(value.split(separator: ",").map(trim).filter { !$0.isEmpty })
+            case "published":
+                guard let date = try? Date(value, strategy: .iso8601) else {
+                    throw ArticleTextError(file: file, line: line, reason: .badSourceTag("\"\(value)\" is not an ISO 8601 time like 2020-09-30T08:00:00Z"))
+                }
+                article.publishedAt = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+            default:
+                throw ArticleTextError(file: file, line: line, reason: .badSourceTag("unknown field \"\(key)\" (known: tags, published)"))
+            }
+        }
+    }
+
+    /// Rejects invalid UTF-8 and control characters, naming the line of the first bad byte.
+    static func validateText(_ bytes: [UInt8], file: String) throws(ArticleTextError) {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw ArticleTextError(file: file, line: 1, reason: .empty)
+        }
+        var line = 1
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" { line += 1 }
+                let value = scalar.value
+                if (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0x7F {
+                    throw ArticleTextError(file: file, line: line, reason: .binary)
+                }
+            case .emptyInput:
+                return
+            case .error:
+                throw ArticleTextError(file: file, line: line, reason: .invalidUTF8)
+            }
+        }
+    }
+}

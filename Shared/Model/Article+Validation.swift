@@ -1,0 +1,26 @@
+extension Article {
+    /// Characters that would break the closing `{source | tags: …}` tag of the text format.
+    static let tagBreakingCharacters: Set<Character> = ["{", "}", "|", "\n", "\r"]
+
+    /// Why this article cannot be stored or sent, or nil when it is fine.
+    ///
+    /// The same check runs on the client before an edit is saved and on the server before a push is
+    /// applied, so a bad article is refused where it is made and can never poison the change log.
+    public func validationProblem(sizeLimit: Int = ArticleText.defaultSizeLimit) -> String? {
+        if isDeleted { return nil }
+        if ArticleText.trim(category).isEmpty { return "the category is empty" }
+        if ArticleText.trim(title).isEmpty { return "the title is empty" }
+        if title.contains(where: \.isNewline) { return "the title must be one line" }
+        if category.contains(where: \.isNewline) { return "the category must be one line" }
+        if source.contains(where: Self.tagBreakingCharacters.contains) {
+            return "the source must not contain {, }, | or line breaks"
+        }
+        for tag in tags where tag.isEmpty || tag.contains(",") || tag.contains(where: Self.tagBreakingCharacters.contains) {
+            return "the tag \"\(tag)\" is empty or contains one of , { } | or a line break"
+        }
+        let size = title.utf8.count + body.utf8.count + category.utf8.count + source.utf8.count
+            + tags.reduce(0) { $0 + $1.utf8.count }
+        if size > sizeLimit { return "the article is \(size) bytes, over the \(sizeLimit)-byte limit" }
+        return nil
+    }
+}

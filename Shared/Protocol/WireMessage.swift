@@ -1,0 +1,93 @@
+import Foundation
+
+/// The protocol version this build speaks; `hello` carries it and the server refuses others by name.
+public let articleSyncProtocolVersion = 1
+
+/// One change a client asks the server to apply.
+///
+/// `mutationID` is minted once when the edit is queued and reused on every retry, so the server can
+/// answer a retry with `duplicate` instead of making a second version. `baseVersion` is the server
+/// version the edit was made on (0 for an article created offline); the server applies the change
+/// only if that is still the current version (compare-and-set).
+public struct Mutation: Sendable, Hashable, Codable {
+    public var mutationID: String
+    public var baseVersion: Int64
+    public var article: Article
+
+    public init(mutationID: String, baseVersion: Int64, article: Article) {
+        self.mutationID = mutationID
+        self.baseVersion = baseVersion
+        self.article = article
+    }
+}
+
+/// The server's answer to one mutation of a push.
+public struct MutationResult: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable {
+        /// Accepted as a new version (`version`, `seq`).
+        case applied
+        /// Accepted earlier under the same mutation id; `version`/`seq` are those of that first time.
+        case duplicate
+        /// The base version is stale; `article` is the server's current state to merge with.
+        case conflict
+        /// Can never be applied as sent (`reason` says why); retrying the same mutation will not help.
+        case rejected
+    }
+
+    public var mutationID: String
+    public var status: Status
+    public var version: Int64?
+    public var seq: Int64?
+    public var article: ChangedArticle?
+    public var reason: String?
+
+    public init(mutationID: String, status: Status, version: Int64? = nil, seq: Int64? = nil, article: ChangedArticle? = nil, reason: String? = nil) {
+        self.mutationID = mutationID
+        self.status = status
+        self.version = version
+        self.seq = seq
+        self.article = article
+        self.reason = reason
+    }
+}
+
+/// An article as the change feed carries it: the latest state, and which mutation made that state.
+///
+/// Knowing the mutation lets a client recognise its own edit coming back (for instance after the
+/// acknowledgement of a push was lost) instead of treating it as somebody else's concurrent edit.
+public struct ChangedArticle: Sendable, Hashable, Codable {
+    public var article: Article
+    public var mutationID: String
+    public var clientID: String
+
+    public init(article: Article, mutationID: String, clientID: String) {
+        self.article = article
+        self.mutationID = mutationID
+        self.clientID = clientID
+    }
+}
+
+/// Messages a client sends. Every one carries a request `id` that the answer repeats.
+public enum ClientMessage: Sendable, Hashable {
+    case hello(id: UInt64, protocolVersion: Int, clientID: String, token: String, collection: String)
+    case pull(id: UInt64, cursor: Int64, limit: Int)
+    case push(id: UInt64, mutations: [Mutation])
+    case checksum(id: UInt64)
+    case ping(id: UInt64)
+
+    public var id: UInt64 {
+        switch self {
+        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .ping(let id): id
+        }
+    }
+}
+
+/// Messages the server sends.
+public enum ServerMessage: Sendable, Hashable {
+    case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String)
+    case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
+    case pushResult(id: UInt64, results: [MutationResult])
+    case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)
+    case error(id: UInt64?, code: ProtocolErrorCode, message: String)
+    case pong(id: UInt64)
+}

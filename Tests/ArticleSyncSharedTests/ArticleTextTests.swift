@@ -1,0 +1,118 @@
+import ArticleSyncShared
+import Foundation
+import PropertyBased
+import Testing
+
+@Suite struct ArticleTextTests {
+    static let seedPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("seeds/000_554e571eb0b6f027.txt").path
+
+    func seedBytes() throws -> [UInt8] {
+        try #require(FileManager.default.contents(atPath: Self.seedPath)).map { $0 }
+    }
+
+    @Test func seedParsesToItsParts() throws {
+        let article = try ArticleText.parse(try seedBytes(), file: "seed")
+        #expect(article.category == "News")
+        #expect(article.title == "Dibombardir Azerbaijan, Tentara Armenia Nangis Di Medan Tempur Nagorno Karabakh")
+        let paragraphs = ArticleText.paragraphs(of: article.body)
+        #expect(paragraphs.count == 14)
+        #expect(paragraphs.first?.hasPrefix("Pertempuran terus berkecamuk") == true)
+        #expect(paragraphs.last?.hasSuffix("tidak sedang berlangsung.") == true)
+        #expect(article.source == "viva")
+        #expect(!article.body.contains("{viva}"))
+        #expect(!article.body.contains("\u{00A0}"))
+        #expect(article.tags.isEmpty && article.publishedAt == nil && !article.isDeleted)
+    }
+
+    @Test func seedPrintsBackToItsOwnBytesLessTheNoBreakSpaces() throws {
+        let bytes = try seedBytes()
+        let article = try ArticleText.parse(bytes, file: "seed")
+        let expected = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "News\u{00A0}\u{00A0}", with: "News")
+        #expect(ArticleText.print(article) == expected)
+    }
+
+    @Test func crlfAndByteOrderMarkAreAccepted() throws {
+        let lf = try ArticleText.parse(try seedBytes(), file: "seed")
+        let crlf = String(decoding: try seedBytes(), as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n")
+        let withBOM = [0xEF, 0xBB, 0xBF] + Array(crlf.utf8)
+        let parsed = try ArticleText.parse(withBOM, file: "crlf", id: lf.id)
+        #expect(parsed == lf)
+    }
+
+    @Test func tagsAndPublicationTimeRideInTheClosingTag() throws {
+        let text = "Olahraga\n\nJudul\n\nIsi satu.\n\nIsi dua. {contoh | tags: b, a | published: 2021-03-14T09:30:00Z}"
+        let article = try ArticleText.parse(Array(text.utf8), file: "t")
+        #expect(article.source == "contoh")
+        #expect(article.tags == ["a", "b"])
+        #expect(article.publishedAt == Date(timeIntervalSince1970: 1_615_714_200))
+        #expect(ArticleText.paragraphs(of: article.body) == ["Isi satu.", "Isi dua."])
+        #expect(ArticleText.print(article) == "Olahraga\n\nJudul\n\nIsi satu.\n\nIsi dua. {contoh | tags: a, b | published: 2021-03-14T09:30:00Z}")
+    }
+
+    @Test func emptyFileIsRefusedAtLineOne() {
+        for input in ["", "   \n\n  "] {
+            #expect(throws: ArticleTextError(file: "empty.txt", line: 1, reason: .empty)) {
+                try ArticleText.parse(Array(input.utf8), file: "empty.txt")
+            }
+        }
+    }
+
+    @Test func invalidUTF8NamesTheLine() {
+        let bytes: [UInt8] = Array("News\n\nTitle\n\nBody ".utf8) + [0xC3, 0x28] + Array(" more".utf8)
+        #expect(throws: ArticleTextError(file: "bad.txt", line: 5, reason: .invalidUTF8)) {
+            try ArticleText.parse(bytes, file: "bad.txt")
+        }
+    }
+
+    @Test func binaryDataIsRefused() {
+        let bytes: [UInt8] = Array("News\n\nTitle\n".utf8) + [0x00, 0x01, 0x02]
+        #expect(throws: ArticleTextError(file: "bin", line: 4, reason: .binary)) {
+            try ArticleText.parse(bytes, file: "bin")
+        }
+    }
+
+    @Test func missingTitleNamesTheLineAfterTheCategory() throws {
+        let error = #expect(throws: ArticleTextError.self) {
+            try ArticleText.parse(Array("\n\nNews  \n\n".utf8), file: "notitle.txt")
+        }
+        #expect(error?.reason == .missingTitle)
+        #expect(error?.line == 4)
+        #expect(error?.description.hasPrefix("notitle.txt:4: no title") == true)
+    }
+
+    @Test func hugeFileIsRefusedBeforeParsing() {
+        let bytes = [UInt8](repeating: 0x61, count: 2000)
+        #expect(throws: ArticleTextError(file: "big", line: 1, reason: .tooLarge(limit: 1000))) {
+            try ArticleText.parse(bytes, file: "big", sizeLimit: 1000)
+        }
+    }
+
+    @Test func unreadableClosingTagIsReported() {
+        #expect(throws: ArticleTextError.self) {
+            try ArticleText.parse(Array("News\n\nT\n\nBody {viva | color: red}".utf8), file: "tag")
+        }
+    }
+
+    @Test func printThenParseGivesTheArticleBack() async {
+        await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var factory = ArticleFactory(seed: seed)
+            let article = ArticleText.normalized(factory.article())
+            let printed = ArticleText.print(article)
+            let parsed = try? ArticleText.parse(Array(printed.utf8), file: "roundtrip", id: article.id)
+            #expect(parsed == article, "seed \(seed)")
+        }
+    }
+
+    @Test func everyShippedSampleParses() throws {
+        let seeds = URL(fileURLWithPath: Self.seedPath).deletingLastPathComponent()
+        let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }
+        #expect(files.count >= 4)
+        for file in files {
+            let data = try #require(FileManager.default.contents(atPath: seeds.appendingPathComponent(file).path))
+            let article = try ArticleText.parse(data, file: file)
+            #expect(article.validationProblem() == nil, "\(file)")
+            #expect(try ArticleText.parse(Array(ArticleText.print(article).utf8), file: file, id: article.id) == article)
+        }
+    }
+}
