@@ -1,0 +1,193 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+/// What one pulled batch or one push answer did to the replica.
+public struct SyncTally: Sendable, Equatable {
+    public var received = 0
+    public var accepted = 0
+    public var merged = 0
+    public var conflicts = 0
+    public var rejected = 0
+
+    public init() {}
+
+    public static func += (lhs: inout SyncTally, rhs: SyncTally) {
+        lhs.received += rhs.received
+        lhs.accepted += rhs.accepted
+        lhs.merged += rhs.merged
+        lhs.conflicts += rhs.conflicts
+        lhs.rejected += rhs.rejected
+    }
+}
+
+/// The replica's half of the sync algorithm: each method is one transaction the sync engine calls
+/// between network round trips.
+extension Replica {
+    /// Records the server's identity from `welcome`. A new epoch means the server's database was
+    /// replaced: the cursor restarts at 0 so everything is downloaded again; local edits stay queued.
+    /// Returns true when that happened.
+    public func noteServer(serverID: String, epoch: String) throws -> Bool {
+        try pool.write { db in
+            let state = try Self.syncState(db)
+            let reset = state.epoch != nil && state.epoch != epoch
+            try db.execute(sql: "UPDATE syncState SET serverID = ?, epoch = ?, cursor = CASE WHEN ? THEN 0 ELSE cursor END WHERE id = 1",
+                           arguments: [serverID, epoch, reset])
+            return reset
+        }
+    }
+
+    /// Integrates one pulled batch and moves the cursor past it, together.
+    public func applyPulled(_ articles: [ChangedArticle], cursor: Int64) throws -> SyncTally {
+        try pool.write { db in
+            var tally = SyncTally()
+            for change in articles {
+                tally.received += 1
+                try Self.integrate(change, db, tally: &tally)
+            }
+            try db.execute(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1", arguments: [cursor])
+            return tally
+        }
+    }
+
+    /// The next mutations to push: the oldest entry of each article that is not waiting for an
+    /// earlier entry, not rejected and not in conflict. They are marked sent (frozen) first.
+    public func nextPush(limit: Int) throws -> [Mutation] {
+        try pool.write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT * FROM outbox AS entry
+                WHERE rejectedReason IS NULL AND baseVersion IS NOT NULL
+                  AND position = (SELECT MIN(position) FROM outbox WHERE articleID = entry.articleID)
+                  AND articleID NOT IN (SELECT articleID FROM conflict)
+                ORDER BY position LIMIT ?
+                """, arguments: [limit])
+            let entries = try rows.map(Self.outboxEntry)
+            let now = Self.timestamp()
+            for entry in entries where entry.sentAt == nil {
+                try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position = ?", arguments: [now, entry.position])
+            }
+            return entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) }
+        }
+    }
+
+    /// Applies the server's answers to a push, in one transaction.
+    public func applyPushResults(_ results: [MutationResult]) throws -> SyncTally {
+        try pool.write { db in
+            var tally = SyncTally()
+            for result in results {
+                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE mutationID = ?", arguments: [result.mutationID]) else {
+                    continue  // already acknowledged through a pull
+                }
+                let entry = try Self.outboxEntry(row)
+                switch result.status {
+                case .applied, .duplicate:
+                    guard let version = result.version, let seq = result.seq else {
+                        throw ReplicaError("the server acknowledged mutation \(entry.mutationID) without a version; the server is faulty")
+                    }
+                    var accepted = entry.article
+                    accepted.version = version
+                    accepted.seq = seq
+                    try Self.acknowledge(through: entry.position, articleID: entry.articleID, serverState: accepted, db)
+                    tally.accepted += 1
+                case .conflict:
+                    guard let theirs = result.article else {
+                        throw ReplicaError("the server reported a conflict on \(entry.articleID) without its article; the server is faulty")
+                    }
+                    try Self.integrate(theirs, db, tally: &tally)
+                case .rejected:
+                    try Self.reject(entry, reason: result.reason ?? "no reason given", db)
+                    tally.rejected += 1
+                }
+            }
+            return tally
+        }
+    }
+
+    public func markSynced() throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE syncState SET lastSyncAt = ? WHERE id = 1", arguments: [Self.timestamp()])
+        }
+    }
+
+    /// Brings one server state into the replica.
+    static func integrate(_ change: ChangedArticle, _ db: Database, tally: inout SyncTally) throws {
+        let theirs = change.article
+        let id = theirs.idString
+        guard let local = try article(id, db) else {
+            try store(theirs, db)
+            return
+        }
+        let entries = try outboxEntries(for: id, db)
+        let conflicted = try hasConflict(id, db)
+        if entries.isEmpty && !conflicted {
+            if theirs.version > local.version { try store(theirs, db) }
+            return
+        }
+        // Our own edit coming back (its acknowledgement may have been lost): not a conflict.
+        if let own = entries.first(where: { $0.mutationID == change.mutationID }) {
+            try acknowledge(through: own.position, articleID: id, serverState: theirs, db)
+            return
+        }
+        guard theirs.version > local.version else { return }
+        try recordConflict(base: try baseSnapshot(id, db), mine: local, theirs: theirs, db)
+        tally.conflicts += 1
+    }
+
+    /// Marks outbox entries of an article up to `position` accepted as `serverState`.
+    static func acknowledge(through position: Int64, articleID id: String, serverState: Article, _ db: Database) throws {
+        try db.execute(sql: "DELETE FROM outbox WHERE articleID = ? AND position <= ?", arguments: [id, position])
+        let remaining = try outboxEntries(for: id, db)
+        if remaining.isEmpty, try !hasConflict(id, db) {
+            try setBase(nil, for: id, db)
+            try store(serverState, db)
+            return
+        }
+        try setBase(serverState, for: id, db)
+        if let next = remaining.first, next.baseVersion == nil {
+            try db.execute(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?", arguments: [serverState.version, next.position])
+        }
+        if var local = try article(id, db) {
+            local.version = max(local.version, serverState.version)
+            local.seq = max(local.seq, serverState.seq)
+            try store(local, db)
+        }
+    }
+
+    /// Keeps both sides of a concurrent edit: the local article stays as edited, the server's
+    /// version is stored beside it, and the article is not pushed until the conflict is resolved.
+    static func recordConflict(base: Article?, mine: Article, theirs: Article, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [mine.idString, try base.map(encode), try encode(mine), try encode(theirs),
+                             differingFields(mine, theirs).joined(separator: ","), timestamp()])
+        var local = mine
+        local.version = theirs.version
+        local.seq = theirs.seq
+        try store(local, db)
+    }
+
+    /// A rejected entry will never be accepted as sent. When later edits of the article are queued
+    /// behind it, the next one (a full snapshot, so it carries this edit too) takes its place;
+    /// otherwise it waits, flagged, for the next local edit of the article.
+    static func reject(_ entry: OutboxEntry, reason: String, _ db: Database) throws {
+        let entries = try outboxEntries(for: entry.articleID, db)
+        if let next = entries.first(where: { $0.position > entry.position }) {
+            try db.execute(sql: "DELETE FROM outbox WHERE position = ?", arguments: [entry.position])
+            try db.execute(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?", arguments: [entry.baseVersion, next.position])
+        } else {
+            try db.execute(sql: "UPDATE outbox SET sentAt = NULL, rejectedReason = ? WHERE position = ?", arguments: [reason, entry.position])
+        }
+    }
+
+    static func differingFields(_ a: Article, _ b: Article) -> [String] {
+        var fields: [String] = []
+        if a.title != b.title { fields.append("title") }
+        if a.body != b.body { fields.append("body") }
+        if a.category != b.category { fields.append("category") }
+        if a.source != b.source { fields.append("source") }
+        if a.tags != b.tags { fields.append("tags") }
+        if a.publishedAt != b.publishedAt { fields.append("publishedAt") }
+        if a.isDeleted != b.isDeleted { fields.append("deleted") }
+        return fields
+    }
+}

@@ -1,0 +1,163 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+/// The local replica: one SQLite file holding the articles as this machine sees them, the base
+/// snapshot each local edit started from, the outbox of edits not yet accepted by the server,
+/// unresolved conflicts, and the sync cursor.
+///
+/// Every public method is one transaction, so an edit and its outbox entry, or a pulled batch and the
+/// cursor that covers it, are committed together or not at all. Everything but the sync engine's
+/// network half works with no server.
+public struct Replica: Sendable {
+    static let databaseName = "replica.sqlite"
+
+    let pool: DatabasePool
+
+    /// Opens the replica database at `path` (creating and migrating it when needed).
+    public init(path: String) throws {
+        var configuration = Configuration()
+        // `sync` and other commands may run at once on one replica; writers wait instead of failing.
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE syncState (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    server TEXT NOT NULL,
+                    collection TEXT NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    clientID TEXT NOT NULL,
+                    serverID TEXT,
+                    epoch TEXT,
+                    cursor INTEGER NOT NULL DEFAULT 0,
+                    lastSyncAt TEXT
+                );
+                CREATE TABLE article (
+                    id TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    isDeleted INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    contentHash TEXT NOT NULL,
+                    state TEXT NOT NULL
+                );
+                CREATE TABLE base (
+                    articleID TEXT PRIMARY KEY,
+                    state TEXT NOT NULL
+                );
+                CREATE TABLE outbox (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mutationID TEXT NOT NULL UNIQUE,
+                    articleID TEXT NOT NULL,
+                    baseVersion INTEGER,
+                    state TEXT NOT NULL,
+                    sentAt TEXT,
+                    rejectedReason TEXT,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE INDEX outbox_by_article ON outbox (articleID, position);
+                CREATE TABLE conflict (
+                    articleID TEXT PRIMARY KEY,
+                    base TEXT,
+                    mine TEXT NOT NULL,
+                    theirs TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    createdAt TEXT NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// Records where this replica syncs to; called once by `init`.
+    public func configure(server: String, collection: String, fingerprint: String, clientID: String = UUID().uuidString.lowercased()) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO syncState (id, server, collection, fingerprint, clientID) VALUES (1, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET server = excluded.server, collection = excluded.collection, fingerprint = excluded.fingerprint
+                """, arguments: [server, collection, fingerprint, clientID])
+        }
+    }
+
+    public func syncState() throws -> SyncState {
+        try pool.read { db in try Self.syncState(db) }
+    }
+
+    static func syncState(_ db: Database) throws -> SyncState {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM syncState WHERE id = 1") else {
+            throw ReplicaError("this replica has no server configured; run `articlesync init` again")
+        }
+        return SyncState(server: row["server"], collection: row["collection"], fingerprint: row["fingerprint"],
+                         clientID: row["clientID"], serverID: row["serverID"], epoch: row["epoch"],
+                         cursor: row["cursor"], lastSyncAt: row["lastSyncAt"])
+    }
+
+    /// Pins a new server fingerprint (after the operator changed the server's certificate).
+    public func trust(fingerprint: String) throws {
+        try ReplicaDirectory.checkFingerprintSyntax(fingerprint)
+        let fingerprint = fingerprint.lowercased()
+        try pool.write { db in try db.execute(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1", arguments: [fingerprint]) }
+    }
+
+    // MARK: - Encoding helpers shared by the extensions
+
+    static func encode(_ article: Article) throws -> String {
+        String(decoding: try JSONEncoder().encode(article), as: UTF8.self)
+    }
+
+    static func decode(_ state: String) throws -> Article {
+        try JSONDecoder().decode(Article.self, from: Data(state.utf8))
+    }
+
+    static func timestamp() -> String { Date().formatted(.iso8601) }
+
+    /// Writes the local state of an article (insert or replace).
+    static func store(_ article: Article, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,
+                version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state
+            """, arguments: [article.idString, article.title, article.category, article.isDeleted, article.version,
+                             article.seq, article.contentHash, try encode(article)])
+    }
+
+    static func article(_ id: String, _ db: Database) throws -> Article? {
+        try String.fetchOne(db, sql: "SELECT state FROM article WHERE id = ?", arguments: [id]).map(decode)
+    }
+
+    static func baseSnapshot(_ id: String, _ db: Database) throws -> Article? {
+        try String.fetchOne(db, sql: "SELECT state FROM base WHERE articleID = ?", arguments: [id]).map(decode)
+    }
+
+    static func setBase(_ article: Article?, for id: String, _ db: Database) throws {
+        if let article {
+            try db.execute(sql: "INSERT OR REPLACE INTO base (articleID, state) VALUES (?, ?)", arguments: [id, try encode(article)])
+        } else {
+            try db.execute(sql: "DELETE FROM base WHERE articleID = ?", arguments: [id])
+        }
+    }
+
+    static func outboxEntries(for id: String, _ db: Database) throws -> [OutboxEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE articleID = ? ORDER BY position", arguments: [id]).map(outboxEntry)
+    }
+
+    static func outboxEntry(_ row: Row) throws -> OutboxEntry {
+        OutboxEntry(position: row["position"], mutationID: row["mutationID"], articleID: row["articleID"],
+                    baseVersion: row["baseVersion"], article: try decode(row["state"]), sentAt: row["sentAt"],
+                    rejectedReason: row["rejectedReason"])
+    }
+
+    static func hasConflict(_ id: String, _ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM conflict WHERE articleID = ?)", arguments: [id]) ?? false
+    }
+}

@@ -1,0 +1,64 @@
+import ArticleSyncShared
+import Foundation
+
+/// Where this replica syncs to and how far it got: the single row of the `syncState` table.
+public struct SyncState: Sendable, Codable, Equatable {
+    public var server: String
+    public var collection: String
+    /// `sha256:<hex>` the server's certificate must have.
+    public var fingerprint: String
+    /// This replica's id: the server keys mutation ids by it, so retries are recognised.
+    public var clientID: String
+    public var serverID: String?
+    public var epoch: String?
+    /// The change-feed position everything up to which is in this replica.
+    public var cursor: Int64
+    public var lastSyncAt: String?
+}
+
+/// A local edit waiting to be pushed (a row of `outbox`).
+///
+/// Written in the same transaction as the edit itself. `baseVersion` is nil while an earlier entry of
+/// the same article is still unacknowledged: the edit chains onto that one and gets its base version
+/// when the earlier one is accepted, so a client never conflicts with its own earlier edit.
+public struct OutboxEntry: Sendable, Equatable {
+    public var position: Int64
+    public var mutationID: String
+    public var articleID: String
+    public var baseVersion: Int64?
+    public var article: Article
+    /// Set when the entry has been sent at least once: from then on its content is frozen, because
+    /// a retry must carry exactly what the server may already have applied.
+    public var sentAt: String?
+    public var rejectedReason: String?
+}
+
+/// An incoming change that could not be combined with a local edit: both sides are kept.
+public struct ConflictRecord: Sendable, Equatable {
+    public var articleID: String
+    /// The server state the local edit started from (nil for an article made here).
+    public var base: Article?
+    public var mine: Article
+    public var theirs: Article
+    /// The fields that differ between mine and theirs.
+    public var fields: [String]
+    public var createdAt: String
+}
+
+/// What `status` reports.
+public struct ReplicaStatus: Sendable, Codable, Equatable {
+    public var server: String
+    public var collection: String
+    public var articleCount: Int
+    public var deletedCount: Int
+    public var pendingChanges: Int
+    public var rejectedChanges: [RejectedChange]
+    public var conflicts: Int
+    public var cursor: Int64
+    public var lastSyncAt: String?
+
+    public struct RejectedChange: Sendable, Codable, Equatable {
+        public var articleID: String
+        public var reason: String
+    }
+}

@@ -1,0 +1,97 @@
+import ArticleSyncShared
+import Logging
+
+/// What one `sync` did, for the CLI to print.
+public struct SyncReport: Sendable, Equatable {
+    public var pulled = 0
+    public var pushed = 0
+    public var newConflicts = 0
+    public var rejected = 0
+    /// The server's database was replaced (new epoch); the collection was downloaded again.
+    public var redownloaded = false
+    /// Local changes still waiting (read-only token, conflicts, rejections).
+    public var pending = 0
+    public var unresolvedConflicts = 0
+    public var readOnly = false
+}
+
+/// The sync algorithm: pull until caught up (cursor saved with every batch), push the outbox
+/// (answers applied in one transaction per push), then pull what arrived meanwhile.
+public struct SyncEngine: Sendable {
+    public var pullBatchSize = 500
+    public var pushBatchSize = 200
+    let directory: ReplicaDirectory
+    let replica: Replica
+    let logger: Logger
+
+    public init(directory: ReplicaDirectory, replica: Replica, logger: Logger) {
+        self.directory = directory
+        self.replica = replica
+        self.logger = logger
+    }
+
+    public func sync() async throws -> SyncReport {
+        let state = try replica.syncState()
+        let token = try directory.readToken()
+        let address = try ServerAddress(parsing: state.server)
+        var report = SyncReport()
+        try await ServerConnection.withConnection(to: address, pinnedFingerprint: state.fingerprint) { connection in
+            let welcome = try await connection.request {
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
+            }
+            guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access) = welcome else {
+                throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
+            }
+            report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch)
+            report.readOnly = access != "write"
+            logger.debug("connected", metadata: ["server": "\(serverID)", "head": "\(headSeq)"])
+
+            try await pull(&connection, into: &report)
+            if !report.readOnly {
+                let pushedAny = try await push(&connection, into: &report)
+                if pushedAny { try await pull(&connection, into: &report) }
+            }
+        }
+        try replica.markSynced()
+        let status = try replica.status()
+        report.pending = status.pendingChanges
+        report.unresolvedConflicts = status.conflicts
+        return report
+    }
+
+    func pull(_ connection: inout ServerConnection, into report: inout SyncReport) async throws {
+        while true {
+            let cursor = try replica.syncState().cursor
+            let reply = try await connection.request { .pull(id: $0, cursor: cursor, limit: pullBatchSize) }
+            guard case .changes(_, let articles, let newCursor, let more) = reply else {
+                throw ReplicaError("the server answered pull with \(reply) instead of changes")
+            }
+            let tally = try replica.applyPulled(articles, cursor: newCursor)
+            report.pulled += tally.received
+            report.newConflicts += tally.conflicts
+            logger.debug("pulled", metadata: ["count": "\(articles.count)", "cursor": "\(newCursor)"])
+            if !more || articles.isEmpty { return }
+        }
+    }
+
+    /// Pushes until nothing pushable is left; returns whether anything was sent.
+    func push(_ connection: inout ServerConnection, into report: inout SyncReport) async throws -> Bool {
+        var sentAny = false
+        // Each round acknowledges, rejects or parks every mutation it sends, so the outbox shrinks;
+        // the bound only guards against a server that keeps answering nonsense.
+        for _ in 0..<100_000 {
+            let mutations = try replica.nextPush(limit: pushBatchSize)
+            if mutations.isEmpty { break }
+            sentAny = true
+            let reply = try await connection.request { .push(id: $0, mutations: mutations) }
+            guard case .pushResult(_, let results) = reply else {
+                throw ReplicaError("the server answered push with \(reply) instead of pushResult")
+            }
+            let tally = try replica.applyPushResults(results)
+            report.pushed += tally.accepted
+            report.newConflicts += tally.conflicts
+            report.rejected += tally.rejected
+        }
+        return sentAny
+    }
+}

@@ -1,0 +1,65 @@
+import ArticleSyncShared
+
+/// What the networking code needs from storage. SQLite (``SQLiteChangeLog``) is the embedded
+/// implementation; a PostgreSQL one for several stateless servers would be one more conforming type.
+public protocol ChangeLogStore: Sendable {
+    /// Identifies this database: `epoch` changes when the database is replaced, telling clients to
+    /// re-download instead of trusting their cursor.
+    func identity() async throws -> StoreIdentity
+    /// Checks a bearer token for a collection. Throws ``AccessError`` when it does not grant access.
+    func authorize(token: String, collection: String) async throws -> AccessGrant
+    func headSeq(collectionID: Int64) async throws -> Int64
+    /// Articles of the collection whose latest change is after `cursor`, oldest first.
+    func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch
+    /// Applies each mutation by compare-and-set in one transaction; answers only after it committed.
+    func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult]
+    func checksum(collectionID: Int64) async throws -> CollectionChecksum
+}
+
+public struct StoreIdentity: Sendable, Equatable {
+    public var serverID: String
+    public var epoch: String
+}
+
+/// What a valid token lets its bearer do.
+public struct AccessGrant: Sendable, Equatable {
+    public var tokenID: String
+    public var collectionID: Int64
+    public var collection: String
+    public var access: Access
+}
+
+public enum Access: String, Sendable, Codable, CaseIterable {
+    case read, write
+
+    public var canWrite: Bool { self == .write }
+}
+
+public struct ChangeBatch: Sendable {
+    public var articles: [ChangedArticle]
+    public var cursor: Int64
+    public var more: Bool
+}
+
+public struct CollectionChecksum: Sendable, Equatable {
+    public var checksum: String
+    public var count: Int
+    public var headSeq: Int64
+}
+
+/// A token that grants nothing here. The message never repeats the token.
+public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidToken
+    case revokedToken
+    case wrongCollection(String)
+    case unknownCollection(String)
+
+    public var description: String {
+        switch self {
+        case .invalidToken: "the token is not valid; ask the server operator for a token (`articlesync-server token create`)"
+        case .revokedToken: "the token has been revoked; ask the server operator for a new one"
+        case .wrongCollection(let name): "the token does not grant access to collection \"\(name)\""
+        case .unknownCollection(let name): "there is no collection \"\(name)\" on this server (`articlesync-server collection list`)"
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+/// One collection as `collection list` shows it.
+public struct CollectionSummary: Sendable, Codable, Equatable {
+    public var name: String
+    public var articleCount: Int
+    public var headSeq: Int64
+    public var createdAt: String
+}
+
+/// One token as `token list` shows it: never the token or its hash.
+public struct TokenSummary: Sendable, Codable, Equatable {
+    public var id: String
+    public var collection: String
+    public var access: Access
+    public var createdAt: String
+    public var revokedAt: String?
+}
+
+/// Operator commands that run beside a live server (each is one short transaction).
+extension SQLiteChangeLog {
+    public func createCollection(name: String) throws {
+        guard Self.isValidCollectionName(name) else {
+            throw AdminError("\"\(name)\" is not a valid collection name: use 1 to 64 letters, digits, '-', '_' or '.'")
+        }
+        try pool.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)", arguments: [name]) == true {
+                throw AdminError("collection \"\(name)\" already exists")
+            }
+            try db.execute(sql: "INSERT INTO collection (name, createdAt) VALUES (?, ?)", arguments: [name, Self.timestamp()])
+        }
+    }
+
+    public func collections() throws -> [CollectionSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT collection.name, collection.createdAt, COUNT(article.articleID) AS count, COALESCE(MAX(article.seq), 0) AS head
+                FROM collection LEFT JOIN article ON article.collectionID = collection.id
+                GROUP BY collection.id ORDER BY collection.name
+                """).map { CollectionSummary(name: $0["name"], articleCount: $0["count"], headSeq: $0["head"], createdAt: $0["createdAt"]) }
+        }
+    }
+
+    /// Makes a token and returns it together with its id. The token is not stored, only its hash.
+    public func createToken(collection: String, access: Access) throws -> (id: String, token: String) {
+        let generated = AccessToken.generate()
+        try pool.write { db in
+            guard let collectionID = try Int64.fetchOne(db, sql: "SELECT id FROM collection WHERE name = ?", arguments: [collection]) else {
+                throw AdminError("there is no collection \"\(collection)\"; make it with `articlesync-server collection create \(collection)`")
+            }
+            try db.execute(sql: "INSERT INTO token (id, collectionID, access, hash, createdAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [generated.id, collectionID, access.rawValue, Data(AccessToken.hash(generated.token)), Self.timestamp()])
+        }
+        return generated
+    }
+
+    public func tokens() throws -> [TokenSummary] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT token.id, collection.name, token.access, token.createdAt, token.revokedAt
+                FROM token JOIN collection ON collection.id = token.collectionID ORDER BY token.createdAt, token.id
+                """).map {
+                TokenSummary(id: $0["id"], collection: $0["name"], access: Access(rawValue: $0["access"]) ?? .read,
+                             createdAt: $0["createdAt"], revokedAt: $0["revokedAt"])
+            }
+        }
+    }
+
+    /// Revokes a token; every request after this, on new or open connections, is refused.
+    public func revokeToken(id: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE token SET revokedAt = COALESCE(revokedAt, ?) WHERE id = ?", arguments: [Self.timestamp(), id])
+            if db.changesCount == 0 { throw AdminError("there is no token with id \"\(id)\" (`articlesync-server token list` shows them)") }
+        }
+    }
+
+    static func isValidCollectionName(_ name: String) -> Bool {
+        (1...64).contains(name.utf8.count)
+            && name.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+}
+
+/// An operator command that cannot be carried out; the message says why and what to do.
+public struct AdminError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

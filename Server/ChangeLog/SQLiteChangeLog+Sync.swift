@@ -1,0 +1,121 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+extension SQLiteChangeLog: ChangeLogStore {
+    public func authorize(token: String, collection: String) async throws -> AccessGrant {
+        guard let tokenID = AccessToken.id(of: token) else { throw AccessError.invalidToken }
+        let presented = AccessToken.hash(token)
+        return try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT token.hash, token.access, token.revokedAt, collection.id AS collectionID, collection.name
+                FROM token JOIN collection ON collection.id = token.collectionID WHERE token.id = ?
+                """, arguments: [tokenID])
+            else { throw AccessError.invalidToken }
+            let stored: Data = row["hash"]
+            guard AccessToken.constantTimeEqual(Array(stored), presented) else { throw AccessError.invalidToken }
+            guard (row["revokedAt"] as String?) == nil else { throw AccessError.revokedToken }
+            let name: String = row["name"]
+            guard name == collection else {
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)", arguments: [collection]) == true {
+                    throw AccessError.wrongCollection(collection)
+                }
+                throw AccessError.unknownCollection(collection)
+            }
+            let accessName: String = row["access"]
+            return AccessGrant(tokenID: tokenID, collectionID: row["collectionID"], collection: name, access: Access(rawValue: accessName) ?? .read)
+        }
+    }
+
+    public func headSeq(collectionID: Int64) async throws -> Int64 {
+        try await pool.read { db in try Self.headSeq(db, collectionID: collectionID) }
+    }
+
+    static func headSeq(_ db: Database, collectionID: Int64) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM article WHERE collectionID = ?", arguments: [collectionID]) ?? 0
+    }
+
+    public func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch {
+        let limit = max(1, limit)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT state, seq, mutationID, clientID FROM article
+                WHERE collectionID = ? AND seq > ? ORDER BY seq LIMIT ?
+                """, arguments: [collectionID, cursor, limit + 1])
+            let decoder = JSONDecoder()
+            var articles: [ChangedArticle] = []
+            articles.reserveCapacity(min(rows.count, limit))
+            for row in rows.prefix(limit) {
+                let state: String = row["state"]
+                let article = try decoder.decode(Article.self, from: Data(state.utf8))
+                articles.append(ChangedArticle(article: article, mutationID: row["mutationID"], clientID: row["clientID"]))
+            }
+            return ChangeBatch(articles: articles, cursor: articles.last?.article.seq ?? cursor, more: rows.count > limit)
+        }
+    }
+
+    public func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult] {
+        try await pool.write { db in
+            try mutations.map { try Self.apply($0, collectionID: collectionID, clientID: clientID, articleSizeLimit: articleSizeLimit, db) }
+        }
+    }
+
+    /// Compare-and-set of one mutation inside the push transaction.
+    static func apply(_ mutation: Mutation, collectionID: Int64, clientID: String, articleSizeLimit: Int, _ db: Database) throws -> MutationResult {
+        let id = mutation.mutationID
+        if let earlier = try Row.fetchOne(db, sql: "SELECT version, seq FROM change WHERE clientID = ? AND mutationID = ?", arguments: [clientID, id]) {
+            return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])
+        }
+        if id.isEmpty || id.utf8.count > 100 {
+            return MutationResult(mutationID: id, status: .rejected, reason: "the mutation id must be 1 to 100 bytes")
+        }
+        if let problem = mutation.article.validationProblem(sizeLimit: articleSizeLimit) {
+            return MutationResult(mutationID: id, status: .rejected, reason: problem)
+        }
+        let articleID = mutation.article.idString
+        let current = try Row.fetchOne(db, sql: """
+            SELECT state, mutationID, clientID, version FROM article WHERE collectionID = ? AND articleID = ?
+            """, arguments: [collectionID, articleID])
+        let currentVersion: Int64 = current?["version"] ?? 0
+        if mutation.baseVersion > currentVersion || mutation.baseVersion < 0 {
+            return MutationResult(
+                mutationID: id, status: .rejected,
+                reason: "base version \(mutation.baseVersion) does not exist: the server's current version of \(articleID) is \(currentVersion)")
+        }
+        if mutation.baseVersion < currentVersion, let current {
+            let state: String = current["state"]
+            let article = try JSONDecoder().decode(Article.self, from: Data(state.utf8))
+            return MutationResult(
+                mutationID: id, status: .conflict, version: currentVersion, seq: article.seq,
+                article: ChangedArticle(article: article, mutationID: current["mutationID"], clientID: current["clientID"]))
+        }
+
+        var article = mutation.article
+        article.version = currentVersion + 1
+        let hash = article.contentHash
+        try db.execute(sql: """
+            INSERT INTO change (collectionID, articleID, version, baseVersion, clientID, mutationID, contentHash, state, createdAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)
+            """, arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, hash, timestamp()])
+        article.seq = db.lastInsertedRowID
+        let state = String(decoding: try JSONEncoder().encode(article), as: UTF8.self)
+        try db.execute(sql: "UPDATE change SET state = ? WHERE seq = ?", arguments: [state, article.seq])
+        try db.execute(sql: """
+            INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (collectionID, articleID) DO UPDATE SET
+                version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash,
+                isDeleted = excluded.isDeleted, mutationID = excluded.mutationID, clientID = excluded.clientID,
+                state = excluded.state
+            """, arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID, state])
+        return MutationResult(mutationID: id, status: .applied, version: article.version, seq: article.seq)
+    }
+
+    public func checksum(collectionID: Int64) async throws -> CollectionChecksum {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT articleID, contentHash, seq FROM article WHERE collectionID = ?", arguments: [collectionID])
+            let digest = CollectionDigest.compute(rows.map { (id: $0["articleID"] as String, contentHash: $0["contentHash"] as String) })
+            return CollectionChecksum(checksum: digest, count: rows.count, headSeq: rows.map { $0["seq"] as Int64 }.max() ?? 0)
+        }
+    }
+}

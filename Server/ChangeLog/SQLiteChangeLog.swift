@@ -1,0 +1,98 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+/// The server's change log in one SQLite file (WAL, synchronous=FULL): every accepted version of
+/// every article, the latest state per article, collections and hashed tokens.
+///
+/// Each public method is one transaction. Several processes may open the same file at once (the
+/// running server and the admin subcommands); writers wait for each other instead of failing.
+public struct SQLiteChangeLog: Sendable {
+    public static let fileName = "changelog.sqlite"
+    public static let defaultCollection = "articles"
+
+    let pool: DatabasePool
+
+    /// Opens (creating and migrating when needed) the change log at `path`.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // An acknowledged push must survive power loss, not only a process crash.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Migrations are named and never edited once released; changes go in new ones.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE collection (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    createdAt TEXT NOT NULL
+                );
+                CREATE TABLE token (
+                    id TEXT PRIMARY KEY,
+                    collectionID INTEGER NOT NULL REFERENCES collection(id),
+                    access TEXT NOT NULL,
+                    hash BLOB NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    revokedAt TEXT
+                );
+                CREATE TABLE change (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    collectionID INTEGER NOT NULL REFERENCES collection(id),
+                    articleID TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    baseVersion INTEGER NOT NULL,
+                    clientID TEXT NOT NULL,
+                    mutationID TEXT NOT NULL,
+                    contentHash TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    createdAt TEXT NOT NULL,
+                    UNIQUE (clientID, mutationID),
+                    UNIQUE (collectionID, articleID, version)
+                );
+                CREATE TABLE article (
+                    collectionID INTEGER NOT NULL REFERENCES collection(id),
+                    articleID TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    contentHash TEXT NOT NULL,
+                    isDeleted INTEGER NOT NULL,
+                    mutationID TEXT NOT NULL,
+                    clientID TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    PRIMARY KEY (collectionID, articleID)
+                );
+                CREATE INDEX article_by_seq ON article (collectionID, seq);
+                """)
+            let now = Date().formatted(.iso8601)
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('serverID', ?), ('epoch', ?)",
+                           arguments: [UUID().uuidString.lowercased(), UUID().uuidString.lowercased()])
+            try db.execute(sql: "INSERT INTO collection (name, createdAt) VALUES (?, ?)", arguments: [defaultCollection, now])
+        }
+        return migrator
+    }
+
+    public func identity() async throws -> StoreIdentity {
+        try await pool.read { db in
+            let values = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+                (($0["key"] as String), ($0["value"] as String))
+            })
+            return StoreIdentity(serverID: values["serverID"] ?? "", epoch: values["epoch"] ?? "")
+        }
+    }
+
+    /// Runs `PRAGMA integrity_check`; "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "no answer" }
+    }
+
+    static func timestamp() -> String { Date().formatted(.iso8601) }
+}

@@ -1,0 +1,125 @@
+import ArticleSyncShared
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// The TLS sync server: accepts connections and runs one ``SyncSession`` per connection.
+///
+/// A `Service`, so a `ServiceGroup` runs it and shuts it down on SIGTERM/SIGINT: the listener closes
+/// first, then open sessions are cancelled; every push already answered has been committed.
+public struct SyncServer: Service {
+    public typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+
+    let configuration: ServerConfiguration
+    let store: any ChangeLogStore
+    let identity: ServerIdentity
+    let logger: Logger
+    /// Called once the listener is bound, with the port it got (useful with port 0).
+    let onListening: @Sendable (Int) async -> Void
+
+    public init(
+        configuration: ServerConfiguration,
+        store: any ChangeLogStore,
+        identity: ServerIdentity,
+        logger: Logger,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) {
+        self.configuration = configuration
+        self.store = store
+        self.identity = identity
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    /// TLS 1.2 at least (swift-nio-ssl would allow 1.0) and only forward-secret AEAD suites.
+    public static func tlsConfiguration(for identity: ServerIdentity) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: identity.certificateChain.map { .certificate($0) },
+            privateKey: .privateKey(identity.privateKey)
+        )
+        tls.minimumTLSVersion = .tlsv12
+        tls.cipherSuiteValues = [
+            .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+            .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+        ]
+        return tls
+    }
+
+    public func run() async throws {
+        let sslContext = try NIOSSLContext(configuration: Self.tlsConfiguration(for: identity))
+        let configuration = self.configuration
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: configuration.host, port: configuration.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    // Before TLS, so a peer that stalls in the handshake is dropped like an idle one.
+                    try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+                    try pipeline.addHandler(IdleConnectionCloser())
+                    try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: configuration.maximumFrameLength)))
+                    try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+        if let address = listener.channel.localAddress {
+            logger.info("listening", metadata: ["address": "\(address)", "fingerprint": "\(identity.fingerprint)"])
+            await onListening(address.port ?? configuration.port)
+        }
+        let storeIdentity = try await store.identity()
+        let openConnections = NIOLockedValueBox(0)
+        let logger = self.logger
+        let store = self.store
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                do {
+                    try await listener.executeThenClose { inbound in
+                        for try await connection in inbound {
+                            let admitted = openConnections.withLockedValue { count in
+                                guard count < configuration.maximumConnections else { return false }
+                                count += 1
+                                return true
+                            }
+                            group.addTask {
+                                let session = SyncSession(configuration: configuration, store: store, storeIdentity: storeIdentity, logger: logger)
+                                if admitted {
+                                    await session.run(connection)
+                                    openConnections.withLockedValue { $0 -= 1 }
+                                } else {
+                                    await session.refuse(connection, reason: "the server already has \(configuration.maximumConnections) connections; try again later")
+                                }
+                            }
+                        }
+                    }
+                } catch is CancellationError {
+                    // Shutdown by cancellation rather than by signal: nothing went wrong.
+                } catch {
+                    logger.error("accept loop ended", metadata: ["error": "\(error)"])
+                }
+                // The listener is closed: end the sessions still open.
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            listener.channel.close(promise: nil)
+        }
+    }
+}
+
+/// Closes a connection that the `IdleStateHandler` in front of it reports idle.
+final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is IdleStateHandler.IdleStateEvent {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

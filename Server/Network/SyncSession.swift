@@ -1,0 +1,128 @@
+import ArticleSyncShared
+import Logging
+import NIOCore
+import NIOSSL
+
+/// The protocol, for one connection, as straight-line code: `hello` first, then any number of
+/// requests, each answered in order. Every failure ends this connection only.
+struct SyncSession {
+    let configuration: ServerConfiguration
+    let store: any ChangeLogStore
+    let storeIdentity: StoreIdentity
+    let logger: Logger
+    let codec = MessageCodec()
+
+    /// What `hello` established.
+    struct Peer {
+        var clientID: String
+        var token: String
+        var grant: AccessGrant
+    }
+
+    /// Why the session ends early: sent to the peer as an `error` message, then the connection closes.
+    struct Refusal: Error {
+        var id: UInt64?
+        var code: ProtocolErrorCode
+        var message: String
+    }
+
+    func run(_ connection: SyncServer.Connection) async {
+        var logger = self.logger
+        logger[metadataKey: "peer"] = "\(connection.channel.remoteAddress.map { "\($0)" } ?? "?")"
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var peer: Peer?
+                do {
+                    for try await frame in inbound {
+                        let reply = try await handle(frame, peer: &peer, logger: &logger)
+                        try await outbound.write(try codec.encode(reply))
+                    }
+                } catch let refusal as Refusal {
+                    logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
+                    try? await outbound.write(try codec.encode(ServerMessage.error(id: refusal.id, code: refusal.code, message: refusal.message)))
+                } catch let error as FrameError {
+                    logger.notice("bad frame", metadata: ["error": "\(error)"])
+                    if case .tooLarge = error {
+                        try? await outbound.write(try codec.encode(ServerMessage.error(id: nil, code: .frameTooLarge, message: "\(error); the connection is closed")))
+                    }
+                }
+                if let peer { logger.info("closed", metadata: ["client": "\(peer.clientID)", "collection": "\(peer.grant.collection)"]) }
+            }
+        } catch let error as NIOSSLError {
+            logger.debug("TLS failed", metadata: ["error": "\(error)"])
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Answers a connection the server cannot take with one `error` and closes it.
+    func refuse(_ connection: SyncServer.Connection, reason: String) async {
+        try? await connection.executeThenClose { _, outbound in
+            try await outbound.write(try codec.encode(ServerMessage.error(id: nil, code: .limitExceeded, message: reason)))
+        }
+    }
+
+    func handle(_ frame: ByteBuffer, peer: inout Peer?, logger: inout Logger) async throws -> ServerMessage {
+        let message: ClientMessage
+        do {
+            message = try codec.decodeClientMessage(frame)
+        } catch {
+            throw Refusal(id: nil, code: .badMessage, message: "\(error.reason); the connection is closed")
+        }
+        if case .hello(let id, let version, let clientID, let token, let collection) = message {
+            guard peer == nil else { throw Refusal(id: id, code: .badMessage, message: "hello was already sent on this connection") }
+            guard version == articleSyncProtocolVersion else {
+                throw Refusal(id: id, code: .unsupportedVersion,
+                              message: "the client speaks protocol version \(version) but this server speaks version \(articleSyncProtocolVersion); update the older side")
+            }
+            guard !clientID.isEmpty, clientID.utf8.count <= 100 else {
+                throw Refusal(id: id, code: .badMessage, message: "the client id must be 1 to 100 bytes")
+            }
+            let grant = try await authorize(token: token, collection: collection, requestID: id)
+            peer = Peer(clientID: clientID, token: token, grant: grant)
+            logger[metadataKey: "client"] = "\(clientID)"
+            logger.info("opened", metadata: ["collection": "\(collection)", "access": "\(grant.access.rawValue)"])
+            return .welcome(id: id, protocolVersion: articleSyncProtocolVersion, serverID: storeIdentity.serverID,
+                            epoch: storeIdentity.epoch, headSeq: try await store.headSeq(collectionID: grant.collectionID),
+                            access: grant.access.rawValue)
+        }
+        guard let current = peer else {
+            throw Refusal(id: message.id, code: .helloRequired, message: "send hello (protocol version, client id, token, collection) first")
+        }
+        // Checked on every request, so a revoked token stops working on open connections too.
+        let grant = try await authorize(token: current.token, collection: current.grant.collection, requestID: message.id)
+        switch message {
+        case .hello:
+            throw Refusal(id: message.id, code: .badMessage, message: "hello was already sent on this connection")
+        case .ping(let id):
+            return .pong(id: id)
+        case .pull(let id, let cursor, let limit):
+            let batch = try await store.pull(collectionID: grant.collectionID, after: max(0, cursor),
+                                             limit: min(max(1, limit), configuration.maximumArticlesPerPull))
+            return .changes(id: id, articles: batch.articles, cursor: batch.cursor, more: batch.more)
+        case .push(let id, let mutations):
+            guard grant.access.canWrite else {
+                throw Refusal(id: id, code: .forbidden, message: "this token can only read collection \"\(grant.collection)\"; ask for a write token to push")
+            }
+            guard mutations.count <= configuration.maximumMutationsPerPush else {
+                throw Refusal(id: id, code: .limitExceeded,
+                              message: "a push may carry at most \(configuration.maximumMutationsPerPush) mutations, this one has \(mutations.count); send smaller batches")
+            }
+            let results = try await store.push(collectionID: grant.collectionID, clientID: current.clientID,
+                                               mutations: mutations, articleSizeLimit: configuration.articleSizeLimit)
+            return .pushResult(id: id, results: results)
+        case .checksum(let id):
+            let checksum = try await store.checksum(collectionID: grant.collectionID)
+            return .checksum(id: id, checksum: checksum.checksum, count: checksum.count, headSeq: checksum.headSeq)
+        }
+    }
+
+    func authorize(token: String, collection: String, requestID: UInt64) async throws -> AccessGrant {
+        do {
+            return try await store.authorize(token: token, collection: collection)
+        } catch let error as AccessError {
+            let code: ProtocolErrorCode = if case .unknownCollection = error { .unknownCollection } else { .unauthorized }
+            throw Refusal(id: requestID, code: code, message: error.description)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import ArticleSyncServer
+import Logging
+import Foundation
+
+extension ServerCommand {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run the sync server until SIGTERM or SIGINT.")
+
+        @OptionGroup var dataOptions: DataOptions
+
+        @Option(help: ArgumentHelp("Address to listen on; port 0 picks a free port.", valueName: "HOST:PORT"))
+        var listen: String = "127.0.0.1:7443"
+
+        @Option(help: "Largest frame a client may send, in bytes.")
+        var maxFrameBytes: Int = ServerConfiguration().maximumFrameLength
+
+        @Option(help: "Most mutations in one push.")
+        var maxPushMutations: Int = ServerConfiguration().maximumMutationsPerPush
+
+        @Option(help: "Most articles in one pull batch.")
+        var maxPullArticles: Int = ServerConfiguration().maximumArticlesPerPull
+
+        @Option(help: "Largest article, in bytes.")
+        var maxArticleBytes: Int = ServerConfiguration().articleSizeLimit
+
+        @Option(help: "Most open connections.")
+        var maxConnections: Int = ServerConfiguration().maximumConnections
+
+        @Option(help: "Seconds a connection may stay silent before it is closed.")
+        var idleTimeout: Int = 120
+
+        @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+        var logLevel: String = "info"
+
+        func run() async throws {
+            let (host, port) = try parseListen()
+            // Logs go to stderr; stdout carries only the lines scripts read.
+            LoggingSystem.bootstrap(StreamLogHandler.standardError)
+            var logger = Logger(label: "articlesync-server")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            var configuration = ServerConfiguration(
+                host: host, port: port, maximumFrameLength: maxFrameBytes, maximumMutationsPerPush: maxPushMutations,
+                maximumArticlesPerPull: maxPullArticles, articleSizeLimit: maxArticleBytes, maximumConnections: maxConnections)
+            configuration.idleTimeoutSeconds = idleTimeout
+            try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, logger: logger) { fingerprint, boundPort in
+                // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
+                FileHandle.standardOutput.write(Data("fingerprint \(fingerprint)\nlistening on \(host):\(boundPort)\n".utf8))
+            }
+        }
+
+        func parseListen() throws -> (String, Int) {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
+                throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7443 (port 0 picks a free one)")
+            }
+            return (String(listen[..<colon]), port)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import ArticleSyncServer
+
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "articlesync-server",
+        abstract: "The ArticleSync sync server: keeps every collection's change log and serves clients over TLS.",
+        discussion: """
+            Start with `articlesync-server serve`. On first start it creates the data directory, the change log,
+            a TLS identity and the collection "articles", and prints the certificate fingerprint clients pin.
+            The other subcommands work on the same data directory, also while the server runs.
+            """,
+        subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self]
+    )
+}
+
+/// `--data DIR`, shared by every subcommand.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The server's data directory.", valueName: "DIR"))
+    var data: String = "./articlesync-data"
+
+    var directory: ServerDataDirectory { ServerDataDirectory(path: data) }
+}
+

@@ -1,0 +1,19 @@
+import ArgumentParser
+import ArticleSyncClient
+import ArticleSyncShared
+
+extension ArticleSyncCommand {
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete an article (a tombstone that syncs like any edit).")
+
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The article id or a unique prefix of it.") var id: String
+
+        func run() async throws {
+            let replica = try options.open()
+            let fullID = try replica.resolveID(id)
+            try replica.update(fullID) { $0.isDeleted = true }
+            print("deleted \(fullID.prefix(8))")
+        }
+    }
+}

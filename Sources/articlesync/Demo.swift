@@ -1,0 +1,125 @@
+import ArgumentParser
+import ArticleSyncClient
+import ArticleSyncServer
+import ArticleSyncShared
+import Foundation
+import Logging
+import ServiceLifecycle
+
+extension ArticleSyncCommand {
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the whole path once on a throwaway server: TLS server, two replicas, seeds, edits on both sides.",
+            discussion: "Everything lives in a temporary directory that is removed afterwards (unless --keep).")
+
+        @Option(help: ArgumentHelp("Directory of article files to import (default: the package's seeds/).", valueName: "DIR"))
+        var seeds: String?
+
+        @Flag(help: "Keep the temporary directory and print where it is.")
+        var keep = false
+
+        func run() async throws {
+            let seedDirectory = seeds ?? Self.defaultSeedDirectory()
+            let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-demo-\(UUID().uuidString.prefix(8))").path
+            try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+            defer {
+                if keep { print("kept \(workspace)") } else { try? FileManager.default.removeItem(atPath: workspace) }
+            }
+            try await DemoScript(workspace: workspace, seedDirectory: seedDirectory).run()
+        }
+
+        /// `seeds/` next to this package's sources, so `swift run articlesync demo` works from any directory.
+        static func defaultSeedDirectory() -> String {
+            if FileManager.default.fileExists(atPath: "seeds") { return "seeds" }
+            return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("seeds").path
+        }
+    }
+}
+
+/// The demo's steps, each printed as it happens.
+struct DemoScript {
+    let workspace: String
+    let seedDirectory: String
+
+    func step(_ text: String) { print("==> \(text)") }
+
+    func run() async throws {
+        step("starting a sync server over TLS on a free loopback port (data in \(workspace)/server)")
+        let dataDirectory = ServerDataDirectory(path: workspace + "/server")
+        let store = try dataDirectory.openChangeLog()
+        let identity = try dataDirectory.loadOrCreateIdentity()
+        var serverLogger = Logger(label: "demo-server")
+        serverLogger.logLevel = .warning
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let server = SyncServer(configuration: ServerConfiguration(port: 0), store: store, identity: identity, logger: serverLogger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: serverLogger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { Task { await group.triggerGracefulShutdown() } }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else { throw ReplicaError("the demo server did not start") }
+            let address = "127.0.0.1:\(port)"
+            print("    listening on \(address), certificate \(identity.fingerprint)")
+            try await exercise(store: store, address: address, fingerprint: identity.fingerprint)
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            step("server stopped")
+        }
+    }
+
+    func exercise(store: SQLiteChangeLog, address: String, fingerprint: String) async throws {
+        step("making a write token for collection \"articles\"")
+        let token = try store.createToken(collection: "articles", access: .write).token
+        print("    token \(token.prefix(16))… (shown once, stored hashed)")
+
+        step("making two replicas, laptop and desktop, pinned to the server's fingerprint")
+        let laptopDirectory = ReplicaDirectory(path: workspace + "/laptop")
+        let desktopDirectory = ReplicaDirectory(path: workspace + "/desktop")
+        let laptop = try laptopDirectory.initialize(server: address, collection: "articles", token: token, fingerprint: fingerprint)
+        let desktop = try desktopDirectory.initialize(server: address, collection: "articles", token: token, fingerprint: fingerprint)
+
+        step("importing the seed articles from \(seedDirectory) on the laptop")
+        let files = try FileManager.default.contentsOfDirectory(atPath: seedDirectory).filter { $0.hasSuffix(".txt") }.sorted()
+        guard !files.isEmpty else { throw ReplicaError("no .txt articles in \(seedDirectory); pass --seeds DIR") }
+        var articles: [Article] = []
+        for file in files {
+            let path = seedDirectory + "/" + file
+            guard let data = FileManager.default.contents(atPath: path) else { throw ReplicaError("cannot read \(path)") }
+            articles.append(try ArticleText.parse(data, file: path))
+        }
+        for article in try laptop.add(articles) { print("    added \(article.idString.prefix(8))  \(article.title)") }
+
+        try await sync(laptop, laptopDirectory, "laptop")
+        try await sync(desktop, desktopDirectory, "desktop")
+        print("    the desktop now has \(try desktop.articles().count) articles")
+
+        let first = articles[0].idString
+        let second = articles[min(1, articles.count - 1)].idString
+        step("editing offline on both sides: the laptop retitles \(first.prefix(8)), the desktop tags \(second.prefix(8))")
+        try laptop.update(first) { $0.title += " (updated on the laptop)" }
+        try desktop.update(second) { $0.tags.insert("edited-on-desktop") }
+
+        try await sync(laptop, laptopDirectory, "laptop")
+        try await sync(desktop, desktopDirectory, "desktop")
+        try await sync(laptop, laptopDirectory, "laptop")
+
+        step("comparing the two replicas")
+        let laptopHashes = try laptop.articles(includeDeleted: true).map { "\($0.idString) \($0.contentHash)" }
+        let desktopHashes = try desktop.articles(includeDeleted: true).map { "\($0.idString) \($0.contentHash)" }
+        let serverChecksum = try await store.checksum(collectionID: 1)
+        guard laptopHashes == desktopHashes, try laptop.serverStateDigest().checksum == serverChecksum.checksum else {
+            throw ReplicaError("the replicas differ after syncing; this is a bug, please report it")
+        }
+        print("    identical: \(laptopHashes.count) articles, collection checksum \(serverChecksum.checksum.prefix(16))… on laptop, desktop and server")
+        if let article = try desktop.article(first) { print("    desktop sees the laptop's title: \(article.title)") }
+    }
+
+    func sync(_ replica: Replica, _ directory: ReplicaDirectory, _ name: String) async throws {
+        let report = try await SyncEngine(directory: directory, replica: replica, logger: Logger(label: "demo")).sync()
+        step("sync \(name): pulled \(report.pulled), pushed \(report.pushed)")
+    }
+}

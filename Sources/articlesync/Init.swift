@@ -1,0 +1,46 @@
+import ArgumentParser
+import ArticleSyncClient
+import Foundation
+
+extension ArticleSyncCommand {
+    struct Init: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make DIR a replica of a collection on a server.",
+            discussion: "Nothing is downloaded until `articlesync -C DIR sync`. The token is stored in DIR/.articlesync/token, mode 0600.")
+
+        @Argument(help: "The directory to make a replica in (created when missing).")
+        var directory: String
+
+        @Option(help: ArgumentHelp("The server's address.", valueName: "HOST:PORT"))
+        var server: String
+
+        @Option(help: "The collection to sync.")
+        var collection: String = "articles"
+
+        @Option(help: "The access token (`articlesync-server token create` prints one).")
+        var token: String?
+
+        @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history.", valueName: "FILE"))
+        var tokenFile: String?
+
+        @Option(help: ArgumentHelp("The server certificate's fingerprint (`articlesync-server fingerprint`).", valueName: "sha256:HEX"))
+        var fingerprint: String
+
+        func validate() throws {
+            if (token == nil) == (tokenFile == nil) { throw ValidationError("give exactly one of --token and --token-file") }
+        }
+
+        func run() async throws {
+            var tokenValue = token ?? ""
+            if let tokenFile {
+                guard let data = FileManager.default.contents(atPath: tokenFile) else {
+                    throw ValidationError("cannot read the token file \(tokenFile)")
+                }
+                tokenValue = String(decoding: data, as: UTF8.self)
+            }
+            _ = try ReplicaDirectory(path: directory).initialize(server: server, collection: collection, token: tokenValue, fingerprint: fingerprint)
+            print("initialized replica of \(collection) on \(server) in \(directory)")
+            print("next: articlesync -C \(directory) sync")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import ArticleSyncClient
+import ArticleSyncShared
+import Foundation
+
+extension ArticleSyncCommand {
+    struct SetFields: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set", abstract: "Change fields of an article without an editor (for scripts).")
+
+        @OptionGroup var options: ReplicaOptions
+        @Argument(help: "The article id or a unique prefix of it.") var id: String
+        @Option(help: "New title.") var title: String?
+        @Option(help: ArgumentHelp("Replace the body with this file's text.", valueName: "FILE")) var bodyFile: String?
+        @Option(help: "New category.") var category: String?
+        @Option(help: "New source.") var source: String?
+        @Option(help: "Set the tags (repeat for several); replaces all tags.") var tag: [String] = []
+        @Flag(help: "Remove all tags.") var clearTags = false
+        @Option(help: ArgumentHelp("Publication time, ISO 8601 (2020-09-30T08:00:00Z); empty clears it.", valueName: "TIME")) var published: String?
+
+        func run() async throws {
+            let replica = try options.open()
+            let fullID = try replica.resolveID(id)
+            var body: String?
+            if let bodyFile {
+                guard let data = FileManager.default.contents(atPath: bodyFile) else { throw ValidationError("cannot read \(bodyFile)") }
+                guard let text = String(validating: data, as: UTF8.self) else { throw ValidationError("\(bodyFile) is not valid UTF-8 text") }
+                body = text
+            }
+            var publishedAt: Date??
+            if let published {
+                if published.isEmpty {
+                    publishedAt = .some(nil)
+                } else {
+                    guard let date = try? Date(published, strategy: .iso8601) else {
+                        throw ValidationError("--published takes an ISO 8601 time like 2020-09-30T08:00:00Z")
+                    }
+                    publishedAt = .some(date)
+                }
+            }
+            let (title, category, source, tags, clearTags) = (self.title, self.category, self.source, self.tag, self.clearTags)
+            let frozenBody = body, frozenPublished = publishedAt
+            try replica.update(fullID) { article in
+                if let title { article.title = title }
+                if let frozenBody { article.body = frozenBody }
+                if let category { article.category = category }
+                if let source { article.source = source }
+                if !tags.isEmpty { article.tags = Set(tags) }
+                if clearTags { article.tags = [] }
+                if let frozenPublished { article.publishedAt = frozenPublished.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } }
+            }
+            print("saved \(fullID.prefix(8))")
+        }
+    }
+}
