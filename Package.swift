@@ -117,6 +117,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "ArticleSyncShared",
+                "ArticleSyncClient",
                 "articlesync-server",
                 "articlesync",
             ],

@@ -60,5 +60,10 @@ public struct ReplicaStatus: Sendable, Codable, Equatable {
     public struct RejectedChange: Sendable, Codable, Equatable {
         public var articleID: String
         public var reason: String
+
+        public init(articleID: String, reason: String) {
+            self.articleID = articleID
+            self.reason = reason
+        }
     }
 }

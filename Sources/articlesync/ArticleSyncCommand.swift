@@ -17,6 +17,37 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             Export.self, Status.self, Sync.self, Remote.self,
         ]
     )
+
+    /// Accepts `-C DIR` before the subcommand too, like git (`articlesync -C DIR sync`).
+    static func main() async {
+        let arguments = Self.movingDirectoryOption(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
+    /// Moves a leading `-C DIR` behind the subcommand names, where the subcommand's option parses it.
+    static func movingDirectoryOption(_ arguments: [String]) -> [String] {
+        guard arguments.count >= 2, arguments[0] == "-C" else { return arguments }
+        let option = Array(arguments[0...1])
+        var rest = Array(arguments.dropFirst(2))
+        var command: any ParsableCommand.Type = ArticleSyncCommand.self
+        var index = 0
+        while index < rest.count,
+              let sub = command.configuration.subcommands.first(where: { ($0.configuration.commandName ?? "") == rest[index] || $0._commandName == rest[index] }) {
+            command = sub
+            index += 1
+        }
+        rest.insert(contentsOf: option, at: index)
+        return rest
+    }
 }
 
 /// `-C DIR`, like git: the replica to work on.

@@ -1,0 +1,157 @@
+import ArticleSyncServer
+import ArticleSyncShared
+import Foundation
+import Testing
+
+@Suite struct ChangeLogStoreTests {
+    let directory: TemporaryDirectory
+    let store: SQLiteChangeLog
+    let articles: Int64 = 1  // the default collection's id
+
+    init() throws {
+        directory = try TemporaryDirectory()
+        store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
+    }
+
+    func article(_ title: String = "Judul", id: UUID = UUID()) -> Article {
+        Article(id: id, title: title, body: "Isi.", category: "News", source: "viva")
+    }
+
+    func push(_ mutations: [Mutation], client: String = "client-a", collection: Int64 = 1) async throws -> [MutationResult] {
+        try await store.push(collectionID: collection, clientID: client, mutations: mutations, articleSizeLimit: 1 << 20)
+    }
+
+    @Test func newArticleGetsVersionOneAndASeq() async throws {
+        let results = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: article())])
+        #expect(results.map(\.status) == [.applied])
+        #expect(results[0].version == 1)
+        #expect((results[0].seq ?? 0) > 0)
+    }
+
+    @Test func retriedMutationIsADuplicateWithTheOriginalVersion() async throws {
+        let mutation = Mutation(mutationID: "m1", baseVersion: 0, article: article())
+        let first = try await push([mutation])
+        let retry = try await push([mutation])
+        #expect(retry[0].status == .duplicate)
+        #expect(retry[0].version == first[0].version && retry[0].seq == first[0].seq)
+        #expect(try await store.pull(collectionID: articles, after: 0, limit: 10).articles.count == 1)
+        // The same mutation id from another client is another mutation.
+        let other = try await push([Mutation(mutationID: "m1", baseVersion: 1, article: article("B", id: mutation.article.id))], client: "client-b")
+        #expect(other[0].status == .applied && other[0].version == 2)
+    }
+
+    @Test func staleBaseGetsConflictWithTheCurrentArticle() async throws {
+        var original = article()
+        _ = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)])
+        original.title = "A"
+        _ = try await push([Mutation(mutationID: "m2", baseVersion: 1, article: original)])
+        var stale = original
+        stale.title = "B"
+        let results = try await push([Mutation(mutationID: "m3", baseVersion: 1, article: stale)], client: "client-b")
+        #expect(results[0].status == .conflict)
+        #expect(results[0].article?.article.title == "A")
+        #expect(results[0].article?.article.version == 2)
+        #expect(results[0].article?.mutationID == "m2")
+        let latest = try await store.pull(collectionID: articles, after: 0, limit: 10).articles
+        #expect(latest.map(\.article.title) == ["A"])
+    }
+
+    @Test func baseFromTheFutureAndInvalidArticlesAreRejected() async throws {
+        let future = try await push([Mutation(mutationID: "m1", baseVersion: 5, article: article())])
+        #expect(future[0].status == .rejected)
+        #expect(future[0].reason?.contains("base version 5") == true)
+        var bad = article()
+        bad.title = ""
+        let invalid = try await push([Mutation(mutationID: "m2", baseVersion: 0, article: bad)])
+        #expect(invalid[0].status == .rejected)
+        var huge = article()
+        huge.body = String(repeating: "x", count: 2 << 20)
+        let tooBig = try await push([Mutation(mutationID: "m3", baseVersion: 0, article: huge)])
+        #expect(tooBig[0].status == .rejected)
+        #expect(try await store.headSeq(collectionID: articles) == 0)
+    }
+
+    @Test func pullComesInBatchesOrderedBySeq() async throws {
+        let mutations = (0..<25).map { Mutation(mutationID: "m\($0)", baseVersion: 0, article: article("t\($0)")) }
+        _ = try await push(mutations)
+        var cursor: Int64 = 0
+        var seen: [String] = []
+        var batches = 0
+        while true {
+            let batch = try await store.pull(collectionID: articles, after: cursor, limit: 10)
+            batches += 1
+            seen += batch.articles.map(\.article.title)
+            #expect(batch.articles.map(\.article.seq) == batch.articles.map(\.article.seq).sorted())
+            cursor = batch.cursor
+            if !batch.more { break }
+        }
+        #expect(batches == 3)
+        #expect(seen == (0..<25).map { "t\($0)" })
+        #expect(try await store.pull(collectionID: articles, after: cursor, limit: 10).articles.isEmpty)
+    }
+
+    @Test func pullShowsOnlyTheLatestStateOfEachArticle() async throws {
+        var edited = article()
+        for version in 0..<5 {
+            edited.title = "v\(version + 1)"
+            _ = try await push([Mutation(mutationID: "m\(version)", baseVersion: Int64(version), article: edited)])
+        }
+        let batch = try await store.pull(collectionID: articles, after: 0, limit: 100)
+        #expect(batch.articles.count == 1)
+        #expect(batch.articles[0].article.version == 5 && batch.articles[0].article.title == "v5")
+    }
+
+    @Test func collectionsAreSeparate() async throws {
+        try store.createCollection(name: "other")
+        let other = try await store.authorize(token: try store.createToken(collection: "other", access: .write).token, collection: "other")
+        _ = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: article("in other"))], collection: other.collectionID)
+        #expect(try await store.pull(collectionID: articles, after: 0, limit: 10).articles.isEmpty)
+        #expect(try await store.pull(collectionID: other.collectionID, after: 0, limit: 10).articles.count == 1)
+    }
+
+    @Test func tokensGrantTheirScopeOnly() async throws {
+        let read = try store.createToken(collection: "articles", access: .read)
+        let write = try store.createToken(collection: "articles", access: .write)
+        #expect(try await store.authorize(token: read.token, collection: "articles").access == .read)
+        #expect(try await store.authorize(token: write.token, collection: "articles").access == .write)
+        try store.createCollection(name: "private")
+        await #expect(throws: AccessError.wrongCollection("private")) { try await store.authorize(token: write.token, collection: "private") }
+        await #expect(throws: AccessError.unknownCollection("nope")) { try await store.authorize(token: write.token, collection: "nope") }
+        var forged = write.token
+        forged.removeLast()
+        forged.append(write.token.last == "0" ? "1" : "0")
+        await #expect(throws: AccessError.invalidToken) { try await store.authorize(token: forged, collection: "articles") }
+        await #expect(throws: AccessError.invalidToken) { try await store.authorize(token: "hunter2", collection: "articles") }
+        try store.revokeToken(id: write.id)
+        await #expect(throws: AccessError.revokedToken) { try await store.authorize(token: write.token, collection: "articles") }
+        #expect(try store.tokens().first { $0.id == write.id }?.revokedAt != nil)
+    }
+
+    @Test func tokensAreStoredOnlyAsHashes() throws {
+        let created = try store.createToken(collection: "articles", access: .write)
+        #expect(created.token.hasPrefix("ast_") && created.token.count == 4 + 12 + 1 + 64)
+        let secret = String(created.token.suffix(64))
+        for file in ["changelog.sqlite", "changelog.sqlite-wal"] {
+            let bytes = FileManager.default.contents(atPath: directory.path + "/" + file) ?? Data()
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(secret), "\(file)")
+        }
+    }
+
+    @Test func adminErrorsSayWhatToDo() throws {
+        #expect(throws: AdminError.self) { try store.createCollection(name: "articles") }
+        #expect(throws: AdminError.self) { try store.createCollection(name: "bad name!") }
+        #expect(throws: AdminError.self) { _ = try store.createToken(collection: "missing", access: .read) }
+        #expect(throws: AdminError.self) { try store.revokeToken(id: "000000000000") }
+    }
+
+    @Test func changeLogKeepsEveryVersionAndChecksumMatchesTheArticles() async throws {
+        var edited = article()
+        _ = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: edited)])
+        edited.isDeleted = true
+        _ = try await push([Mutation(mutationID: "m2", baseVersion: 1, article: edited)])
+        let checksum = try await store.checksum(collectionID: articles)
+        #expect(checksum.count == 1)
+        #expect(checksum.checksum == CollectionDigest.compute([(id: edited.idString, contentHash: edited.contentHash)]))
+        #expect(try store.integrityCheck() == "ok")
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+
+/// A real `articlesync-server` process over TLS on 127.0.0.1, driven through the real `articlesync` CLI.
+@Suite(.timeLimit(.minutes(5))) struct EndToEndTests {
+    @Test func twoReplicasConvergeThroughAddSyncAndEditsOnBothSides() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let laptop = try workspace.replica("laptop", token: token)
+        let desktop = try workspace.replica("desktop", token: token)
+
+        let added = try laptop.ok(["add"] + workspace.seedFiles).split(separator: "\n")
+        #expect(added.count == workspace.seedFiles.count)
+        try laptop.ok(["sync"])
+        try desktop.ok(["sync"])
+        #expect(try desktop.hashes() == laptop.hashes())
+        #expect(try desktop.list().count == workspace.seedFiles.count)
+
+        let ids = try laptop.list().map(\.id).sorted()
+        try laptop.ok(["set", String(ids[0].prefix(8)), "--title", "Judul baru dari laptop"])
+        let body = try workspace.write("body.txt", "Paragraf baru dari desktop.\n\nDan satu lagi.")
+        try desktop.ok(["set", String(ids[1].prefix(8)), "--body-file", body, "--tag", "desktop"])
+        try desktop.ok(["delete", String(ids[2].prefix(8))])
+
+        try laptop.ok(["sync"])
+        try desktop.ok(["sync"])
+        try laptop.ok(["sync"])
+
+        let laptopHashes = try laptop.hashes()
+        #expect(laptopHashes == (try desktop.hashes()))
+        let seen = try laptop.list()
+        #expect(seen.first { $0.id == ids[0] }?.title == "Judul baru dari laptop")
+        #expect(seen.first { $0.id == ids[1] }?.tags == ["desktop"])
+        #expect(seen.first { $0.id == ids[2] }?.deleted == true)
+        #expect(seen.allSatisfy { !$0.modified })
+        let shown = try laptop.ok(["show", String(ids[1].prefix(6))])
+        #expect(shown.contains("Paragraf baru dari desktop.\n\nDan satu lagi. {"))
+        let status = try laptop.ok(["status", "--json"])
+        #expect(status.contains("\"pendingChanges\" : 0") && status.contains("\"conflicts\" : 0"))
+    }
+
+    @Test func wrongFingerprintIsRefusedWithBothFingerprintsAndTheFix() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let wrong = "sha256:" + String(repeating: "0", count: 64)
+        let replica = try workspace.replica("r", token: token, fingerprint: wrong)
+        let result = try replica.run(["sync"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("expected: \(wrong)"))
+        #expect(result.stderr.contains("received: \(workspace.server.fingerprint)"))
+        #expect(result.stderr.contains("articlesync remote trust"))
+        // Re-pinning the right fingerprint fixes it.
+        try replica.ok(["remote", "trust", workspace.server.fingerprint])
+        try replica.ok(["sync"])
+    }
+
+    @Test func wrongAndRevokedTokensAreRefused() throws {
+        let workspace = try Workspace()
+        let bogus = try workspace.replica("bogus", token: "ast_000000000000_" + String(repeating: "f", count: 64))
+        let refused = try bogus.run(["sync"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("unauthorized"))
+        #expect(refused.stderr.contains("token is not valid"))
+
+        let token = try workspace.server.makeToken(access: "write")
+        let replica = try workspace.replica("r", token: token)
+        try replica.ok(["sync"])
+        let tokenID = try #require(token.split(separator: "_").dropFirst().first)
+        #expect(try workspace.server.admin(["token", "revoke", String(tokenID)]).status == 0)
+        let revoked = try replica.run(["sync"])
+        #expect(revoked.status == 1)
+        #expect(revoked.stderr.contains("revoked"))
+        #expect(!workspace.server.log.contains(token), "tokens are never logged")
+    }
+
+    @Test func tokenOfAnotherCollectionSeesNothing() throws {
+        let workspace = try Workspace()
+        #expect(try workspace.server.admin(["collection", "create", "private"]).status == 0)
+        let privateToken = try workspace.server.makeToken(access: "write", collection: "private")
+        let writer = try workspace.replica("writer", token: try workspace.server.makeToken(access: "write"))
+        try writer.ok(["add", workspace.seedFiles[0]])
+        try writer.ok(["sync"])
+        let other = try workspace.replica("other", token: privateToken)
+        let result = try other.run(["sync"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not grant access to collection \"articles\""))
+        #expect(try other.list().isEmpty)
+    }
+
+    @Test func readTokenPullsButCannotPush() async throws {
+        let workspace = try Workspace()
+        let writer = try workspace.replica("writer", token: try workspace.server.makeToken(access: "write"))
+        try writer.ok(["add", workspace.seedFiles[0]])
+        try writer.ok(["sync"])
+
+        let readToken = try workspace.server.makeToken(access: "read")
+        let reader = try workspace.replica("reader", token: readToken)
+        try reader.ok(["sync"])
+        #expect(try reader.hashes() == writer.hashes())
+        try reader.ok(["add", workspace.seedFiles[1]])
+        let result = try reader.ok(["sync"])
+        #expect(result.contains("read-only"))
+        #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=1"))
+
+        // And the server itself refuses a push made with a read token, whatever the client does.
+        let refusal = try await RawClient.pushWithToken(readToken, server: workspace.server)
+        #expect(refusal.contains("forbidden"))
+    }
+
+    @Test func offlineEditsReachTheOtherReplicaAfterTheServerComesBack() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+
+        #expect(workspace.server.stop() == 0, "SIGTERM shuts the server down cleanly")
+        let ids = try a.list().map(\.id).sorted()
+        try a.ok(["set", String(ids[0].prefix(8)), "--title", "ditulis saat server mati"])
+        try a.ok(["add", workspace.seedFiles[2]])
+        try b.ok(["set", String(ids[1].prefix(8)), "--category", "Luring"])
+        let offline = try a.run(["sync"])
+        #expect(offline.status == 1)
+        #expect(offline.stderr.contains("cannot connect"))
+        #expect(try a.ok(["status"]).contains("2 article(s) with local changes"))
+
+        try workspace.server.start()
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.hashes() == b.hashes())
+        #expect(try b.list().contains { $0.title == "ditulis saat server mati" })
+        #expect(try a.list().first { $0.id == ids[1] } != nil)
+        #expect(try b.list().count == 3)
+    }
+
+    @Test func concurrentEditsOfOneArticleKeepBothVersions() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", workspace.seedFiles[0]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["set", id, "--title", "judul A"])
+        try b.ok(["set", id, "--title", "judul B"])
+        try a.ok(["sync"])
+        let result = try b.run(["sync"])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("1 conflict"))
+        let status = try b.ok(["status"])
+        #expect(status.contains("both versions are kept"))
+        let conflict = try b.ok(["show", id, "--conflict"])
+        #expect(conflict.contains("judul A") && conflict.contains("judul B"))
+        #expect(try b.list()[0].title == "judul B", "the local edit is not overwritten")
+    }
+}

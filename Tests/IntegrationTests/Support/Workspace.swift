@@ -1,0 +1,79 @@
+import Foundation
+
+/// One test's temporary directory with a server and any number of replicas, all removed at the end.
+final class Workspace {
+    let root: String
+    let server: ServerProcess
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-it-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        server = try ServerProcess(dataDirectory: root + "/server")
+    }
+
+    deinit {
+        server.stop()
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    static let seeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("seeds").path
+
+    var seedFiles: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: Self.seeds)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { Self.seeds + "/" + $0 }
+    }
+
+    /// `articlesync init` of a new replica named `name`.
+    func replica(_ name: String, token: String, fingerprint: String? = nil) throws -> ReplicaCLI {
+        let path = root + "/" + name
+        let result = try runProcess(Products.client, ["init", path, "--server", server.address, "--token", token,
+                                                       "--fingerprint", fingerprint ?? server.fingerprint])
+        guard result.status == 0 else { throw TestFailure("init failed: \(result.stderr)") }
+        return ReplicaCLI(path: path)
+    }
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = root + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
+
+/// The `articlesync` CLI pointed at one replica with -C.
+struct ReplicaCLI {
+    let path: String
+
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+        try runProcess(Products.client, ["-C", path] + arguments, environment: environment)
+    }
+
+    /// Runs a command that must succeed, and returns its stdout.
+    @discardableResult
+    func ok(_ arguments: [String]) throws -> String {
+        let result = try run(arguments)
+        guard result.status == 0 else {
+            throw TestFailure("articlesync \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)")
+        }
+        return result.stdout
+    }
+
+    struct Listed: Decodable, Equatable {
+        var id: String
+        var title: String
+        var tags: [String]
+        var version: Int64
+        var deleted: Bool
+        var modified: Bool
+        var contentHash: String
+    }
+
+    func list() throws -> [Listed] {
+        try JSONDecoder().decode([Listed].self, from: Data(try ok(["list", "--all", "--json"]).utf8))
+    }
+
+    /// id → content hash, the thing two converged replicas agree on.
+    func hashes() throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try list().map { ($0.id, $0.contentHash) })
+    }
+}
