@@ -74,13 +74,18 @@ public enum ArticleText {
 
     /// Writes an article in the format `parse` reads.
     public static func print(_ article: Article) -> String {
+        let body = article.body.isEmpty ? "" : article.body + " "
+        return "\(article.category)\n\n\(article.title)\n\n\(body)\(closingTag(article))"
+    }
+
+    /// `{source | tags: a, b | published: …}`, the part after the body.
+    public static func closingTag(_ article: Article) -> String {
         var tag = article.source
         if !article.tags.isEmpty { tag += " | tags: " + article.sortedTags.joined(separator: ", ") }
         if let publishedAt = article.publishedAt {
             tag += " | published: " + publishedAt.formatted(.iso8601)
         }
-        let body = article.body.isEmpty ? "" : article.body + " "
-        return "\(article.category)\n\n\(article.title)\n\n\(body){\(tag)}"
+        return "{\(tag)}"
     }
 
     /// The article with every field in the normal form `print` and `parse` agree on.

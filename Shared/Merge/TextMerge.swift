@@ -1,0 +1,135 @@
+/// Which side wins where a merge cannot decide (`sync --prefer`).
+public enum MergeSide: String, Sendable, Codable, CaseIterable {
+    case mine, theirs
+}
+
+/// The outcome of merging one text.
+public struct TextMergeResult: Sendable, Equatable {
+    /// The merged text; where `conflicts > 0` it holds git-style conflict blocks.
+    public var text: String
+    /// Conflict blocks left in `text`.
+    public var conflicts: Int
+    /// Line conflicts (as `git merge-file` would leave them) that the word pass merged cleanly.
+    public var mergedByWords: Int
+
+    public var isClean: Bool { conflicts == 0 }
+}
+
+/// Three-way merge of article bodies: first by line, exactly as `git merge-file` merges (so its
+/// clean results are byte for byte git's), then, inside each block git would leave conflicted, a
+/// second merge by word, so edits to different sentences of one paragraph both survive.
+///
+/// What still overlaps becomes a conflict block with `<<<<<<< mine`, `||||||| base`, `=======` and
+/// `>>>>>>> theirs` marker lines, unless `favor` picks a side for overlapping edits (the other side's
+/// non-overlapping edits are kept even then).
+public enum TextMerge {
+    public static let mineMarker = "<<<<<<< mine"
+    public static let baseMarker = "||||||| base"
+    public static let separatorMarker = "======="
+    public static let theirsMarker = ">>>>>>> theirs"
+
+    public static func merge(base: String, mine: String, theirs: String, favor: MergeSide? = nil) -> TextMergeResult {
+        var symbols = SymbolTable()
+        let baseLines = lines(of: base), mineLines = lines(of: mine), theirsLines = lines(of: theirs)
+        let pieces = Diff3.merge(base: symbols.encode(baseLines), mine: symbols.encode(mineLines), theirs: symbols.encode(theirsLines))
+        var output: [String] = []
+        var conflicts = 0, mergedByWords = 0
+        for piece in pieces {
+            switch piece {
+            case .mine(let range):
+                output += mineLines[range]
+            case .theirs(let range):
+                output += theirsLines[range]
+            case .conflict(let baseRange, let mineRange, let theirsRange):
+                let words = mergeWords(
+                    base: baseLines[baseRange].joined(separator: "\n"),
+                    mine: mineLines[mineRange].joined(separator: "\n"),
+                    theirs: theirsLines[theirsRange].joined(separator: "\n"),
+                    favor: favor)
+                if let merged = words.merged {
+                    if words.resolvedWithoutFavor { mergedByWords += 1 }
+                    if !merged.isEmpty { output += lines(of: merged) }
+                } else {
+                    conflicts += 1
+                    output.append(mineMarker)
+                    output += mineLines[mineRange]
+                    output.append(baseMarker)
+                    output += baseLines[baseRange]
+                    output.append(separatorMarker)
+                    output += theirsLines[theirsRange]
+                    output.append(theirsMarker)
+                }
+            }
+        }
+        return TextMergeResult(text: output.joined(separator: "\n"), conflicts: conflicts, mergedByWords: mergedByWords)
+    }
+
+    /// Whether `text` still holds a conflict marker line.
+    public static func containsMarkers(_ text: String) -> Bool {
+        lines(of: text).contains { line in
+            line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line.hasPrefix("||||||| ") || line == separatorMarker
+        }
+    }
+
+    /// Merges a conflicted block word by word. Nil when edits still overlap and no side is favoured.
+    static func mergeWords(base: String, mine: String, theirs: String, favor: MergeSide?) -> (merged: String?, resolvedWithoutFavor: Bool) {
+        var symbols = SymbolTable()
+        let baseTokens = tokens(of: base), mineTokens = tokens(of: mine), theirsTokens = tokens(of: theirs)
+        let pieces = Diff3.merge(base: symbols.encode(baseTokens), mine: symbols.encode(mineTokens), theirs: symbols.encode(theirsTokens))
+        var output = ""
+        var overlapping = false
+        for piece in pieces {
+            switch piece {
+            case .mine(let range):
+                output += mineTokens[range].joined()
+            case .theirs(let range):
+                output += theirsTokens[range].joined()
+            case .conflict(_, let mineRange, let theirsRange):
+                overlapping = true
+                switch favor {
+                case .mine: output += mineTokens[mineRange].joined()
+                case .theirs: output += theirsTokens[theirsRange].joined()
+                case nil: return (nil, false)
+                }
+            }
+        }
+        return (output, !overlapping)
+    }
+
+    /// Lines without their line breaks; the empty text has no lines.
+    static func lines(of text: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Runs of white space and runs of everything else, so that joining the tokens gives the text back.
+    static func tokens(of text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        var currentIsSpace = false
+        for character in text {
+            let isSpace = character.isWhitespace
+            if !current.isEmpty && isSpace != currentIsSpace {
+                tokens.append(current)
+                current = ""
+            }
+            current.append(character)
+            currentIsSpace = isSpace
+        }
+        if !current.isEmpty { tokens.append(current) }
+        return tokens
+    }
+}
+
+/// Gives equal strings equal integers, numbered in order of first appearance (deterministic).
+struct SymbolTable {
+    private var symbols: [String: Int] = [:]
+
+    mutating func encode(_ strings: [String]) -> [Int] {
+        strings.map { string in
+            if let symbol = symbols[string] { return symbol }
+            let symbol = symbols.count
+            symbols[string] = symbol
+            return symbol
+        }
+    }
+}
