@@ -44,15 +44,7 @@ extension Replica {
 
     public func conflicts() throws -> [ConflictRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM conflict ORDER BY createdAt, articleID").map { row in
-                ConflictRecord(
-                    articleID: row["articleID"],
-                    base: try (row["base"] as String?).map(Self.decode),
-                    mine: try Self.decode(row["mine"]),
-                    theirs: try Self.decode(row["theirs"]),
-                    fields: (row["fields"] as String).split(separator: ",").map(String.init),
-                    createdAt: row["createdAt"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM conflict ORDER BY createdAt, articleID").map(Self.conflictRecord)
         }
     }
 
@@ -73,21 +65,13 @@ extension Replica {
         }
     }
 
-    /// The digest of the server state this replica holds (the server's side of `verify`), over the
-    /// articles as last accepted by the server: local edits not yet pushed use their base snapshot.
-    public func serverStateDigest() throws -> (checksum: String, count: Int) {
+    /// The collection digest of this replica's articles as they are here (local edits included),
+    /// to compare with the server's: equal only when nothing is waiting in either direction.
+    public func localDigest() throws -> (checksum: String, entries: [String: String]) {
         try pool.read { db in
-            var entries: [(id: String, contentHash: String)] = []
-            let modified = Set(try String.fetchAll(db, sql: "SELECT articleID FROM outbox UNION SELECT articleID FROM conflict"))
-            for row in try Row.fetchAll(db, sql: "SELECT id, contentHash, version FROM article") {
-                let id: String = row["id"]
-                if modified.contains(id) {
-                    if let base = try Self.baseSnapshot(id, db) { entries.append((id, base.contentHash)) }
-                } else if (row["version"] as Int64) > 0 {
-                    entries.append((id, row["contentHash"]))
-                }
-            }
-            return (CollectionDigest.compute(entries), entries.count)
+            let rows = try Row.fetchAll(db, sql: "SELECT id, contentHash FROM article")
+            let entries = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as String, $0["contentHash"] as String) })
+            return (CollectionDigest.compute(entries.map { (id: $0.key, contentHash: $0.value) }), entries)
         }
     }
 }

@@ -129,8 +129,7 @@ extension Replica {
             return
         }
         guard theirs.version > local.version else { return }
-        try recordConflict(base: try baseSnapshot(id, db), mine: local, theirs: theirs, db)
-        tally.conflicts += 1
+        try reconcile(base: try baseSnapshot(id, db), mine: local, theirs: theirs, db, tally: &tally)
     }
 
     /// Marks outbox entries of an article up to `position` accepted as `serverState`.
@@ -153,19 +152,6 @@ extension Replica {
         }
     }
 
-    /// Keeps both sides of a concurrent edit: the local article stays as edited, the server's
-    /// version is stored beside it, and the article is not pushed until the conflict is resolved.
-    static func recordConflict(base: Article?, mine: Article, theirs: Article, _ db: Database) throws {
-        try db.execute(sql: """
-            INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [mine.idString, try base.map(encode), try encode(mine), try encode(theirs),
-                             differingFields(mine, theirs).joined(separator: ","), timestamp()])
-        var local = mine
-        local.version = theirs.version
-        local.seq = theirs.seq
-        try store(local, db)
-    }
-
     /// A rejected entry will never be accepted as sent. When later edits of the article are queued
     /// behind it, the next one (a full snapshot, so it carries this edit too) takes its place;
     /// otherwise it waits, flagged, for the next local edit of the article.
@@ -177,17 +163,5 @@ extension Replica {
         } else {
             try db.execute(sql: "UPDATE outbox SET sentAt = NULL, rejectedReason = ? WHERE position = ?", arguments: [reason, entry.position])
         }
-    }
-
-    static func differingFields(_ a: Article, _ b: Article) -> [String] {
-        var fields: [String] = []
-        if a.title != b.title { fields.append("title") }
-        if a.body != b.body { fields.append("body") }
-        if a.category != b.category { fields.append("category") }
-        if a.source != b.source { fields.append("source") }
-        if a.tags != b.tags { fields.append("tags") }
-        if a.publishedAt != b.publishedAt { fields.append("publishedAt") }
-        if a.isDeleted != b.isDeleted { fields.append("deleted") }
-        return fields
     }
 }

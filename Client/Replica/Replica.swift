@@ -71,6 +71,7 @@ public struct Replica: Sendable {
                     base TEXT,
                     mine TEXT NOT NULL,
                     theirs TEXT NOT NULL,
+                    attempt TEXT NOT NULL,
                     fields TEXT NOT NULL,
                     createdAt TEXT NOT NULL
                 );

@@ -33,16 +33,30 @@ public struct OutboxEntry: Sendable, Equatable {
     public var rejectedReason: String?
 }
 
-/// An incoming change that could not be combined with a local edit: both sides are kept.
+/// A concurrent edit the merge could not settle: both sides are kept, with the merge attempt.
 public struct ConflictRecord: Sendable, Equatable {
     public var articleID: String
     /// The server state the local edit started from (nil for an article made here).
     public var base: Article?
     public var mine: Article
     public var theirs: Article
-    /// The fields that differ between mine and theirs.
+    /// The merge attempt in the plain-text format, with conflict blocks (see `ConflictText`).
+    public var attempt: String
+    /// The fields both sides changed differently.
     public var fields: [String]
     public var createdAt: String
+}
+
+/// How a person settles a conflict (`articlesync resolve`).
+public enum Resolution: Sendable {
+    /// Keep this replica's version as it is.
+    case mine
+    /// Take the server's version.
+    case theirs
+    /// Merge again, taking `side` wherever the two edits overlap (`sync --prefer`).
+    case prefer(MergeSide)
+    /// A hand-made version (from `--file` or `--edit`).
+    case article(Article)
 }
 
 /// What `status` reports.

@@ -5,7 +5,10 @@ import Logging
 public struct SyncReport: Sendable, Equatable {
     public var pulled = 0
     public var pushed = 0
+    public var merged = 0
     public var newConflicts = 0
+    /// Conflicts settled by `prefer`.
+    public var resolvedByPreference = 0
     public var rejected = 0
     /// The server's database was replaced (new epoch); the collection was downloaded again.
     public var redownloaded = false
@@ -20,6 +23,8 @@ public struct SyncReport: Sendable, Equatable {
 public struct SyncEngine: Sendable {
     public var pullBatchSize = 500
     public var pushBatchSize = 200
+    /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
+    public var prefer: MergeSide?
     let directory: ReplicaDirectory
     let replica: Replica
     let logger: Logger
@@ -48,8 +53,13 @@ public struct SyncEngine: Sendable {
 
             try await pull(&connection, into: &report)
             if !report.readOnly {
-                let pushedAny = try await push(&connection, into: &report)
-                if pushedAny { try await pull(&connection, into: &report) }
+                // Pushing can bring conflicts back (a push answered `conflict`); with --prefer they are
+                // settled and pushed in the next round. Each round settles or parks everything it sent.
+                for _ in 0..<10 {
+                    if let prefer { report.resolvedByPreference += try replica.resolveAll(preferring: prefer) }
+                    guard try await push(&connection, into: &report) else { break }
+                    try await pull(&connection, into: &report)
+                }
             }
         }
         try replica.markSynced()
@@ -68,6 +78,7 @@ public struct SyncEngine: Sendable {
             }
             let tally = try replica.applyPulled(articles, cursor: newCursor)
             report.pulled += tally.received
+            report.merged += tally.merged
             report.newConflicts += tally.conflicts
             logger.debug("pulled", metadata: ["count": "\(articles.count)", "cursor": "\(newCursor)"])
             if !more || articles.isEmpty { return }
@@ -89,9 +100,44 @@ public struct SyncEngine: Sendable {
             }
             let tally = try replica.applyPushResults(results)
             report.pushed += tally.accepted
+            report.merged += tally.merged
             report.newConflicts += tally.conflicts
             report.rejected += tally.rejected
         }
         return sentAny
     }
+
+    /// Compares this replica with the server: one `checksum` request, and a `manifest` only when the
+    /// checksums differ, to name the articles that do.
+    public func verify() async throws -> VerifyReport {
+        let state = try replica.syncState()
+        let token = try directory.readToken()
+        let local = try replica.localDigest()
+        return try await ServerConnection.withConnection(to: try ServerAddress(parsing: state.server), pinnedFingerprint: state.fingerprint) { connection in
+            _ = try await connection.request {
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
+            }
+            let reply = try await connection.request { .checksum(id: $0) }
+            guard case .checksum(_, let checksum, let count, _) = reply else {
+                throw ReplicaError("the server answered checksum with \(reply) instead of checksum")
+            }
+            if checksum == local.checksum { return VerifyReport(inSync: true, articles: count, differing: []) }
+            let manifestReply = try await connection.request { .manifest(id: $0) }
+            guard case .manifest(_, let entries) = manifestReply else {
+                throw ReplicaError("the server answered manifest with \(manifestReply) instead of manifest")
+            }
+            let server = Dictionary(entries.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
+            let ids = Set(server.keys).union(local.entries.keys)
+            let differing = ids.filter { server[$0] != local.entries[$0] }.sorted()
+            return VerifyReport(inSync: differing.isEmpty, articles: count, differing: differing)
+        }
+    }
+}
+
+/// What `verify` found.
+public struct VerifyReport: Sendable, Equatable, Codable {
+    public var inSync: Bool
+    public var articles: Int
+    /// Ids whose content differs, or that exist on one side only.
+    public var differing: [String]
 }

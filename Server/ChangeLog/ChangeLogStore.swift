@@ -14,6 +14,7 @@ public protocol ChangeLogStore: Sendable {
     /// Applies each mutation by compare-and-set in one transaction; answers only after it committed.
     func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult]
     func checksum(collectionID: Int64) async throws -> CollectionChecksum
+    func manifest(collectionID: Int64) async throws -> [ManifestEntry]
 }
 
 public struct StoreIdentity: Sendable, Equatable {

@@ -118,4 +118,11 @@ extension SQLiteChangeLog: ChangeLogStore {
             return CollectionChecksum(checksum: digest, count: rows.count, headSeq: rows.map { $0["seq"] as Int64 }.max() ?? 0)
         }
     }
+
+    public func manifest(collectionID: Int64) async throws -> [ManifestEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT articleID, contentHash FROM article WHERE collectionID = ? ORDER BY articleID", arguments: [collectionID])
+                .map { ManifestEntry(id: $0["articleID"], contentHash: $0["contentHash"]) }
+        }
+    }
 }

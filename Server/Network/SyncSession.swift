@@ -114,6 +114,8 @@ struct SyncSession {
         case .checksum(let id):
             let checksum = try await store.checksum(collectionID: grant.collectionID)
             return .checksum(id: id, checksum: checksum.checksum, count: checksum.count, headSeq: checksum.headSeq)
+        case .manifest(let id):
+            return .manifest(id: id, entries: try await store.manifest(collectionID: grant.collectionID))
         }
     }
 

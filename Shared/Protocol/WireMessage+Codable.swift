@@ -2,7 +2,7 @@
 /// `{"type":"pull","id":7,"cursor":120,"limit":500}` (docs/PROTOCOL.md lists every field).
 enum WireKey: String, CodingKey {
     case type, id, protocolVersion, clientID, token, collection, cursor, limit, mutations
-    case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message
+    case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message, entries
 }
 
 extension ClientMessage: Codable {
@@ -25,6 +25,8 @@ extension ClientMessage: Codable {
             self = .push(id: id, mutations: try c.decode([Mutation].self, forKey: .mutations))
         case "checksum":
             self = .checksum(id: id)
+        case "manifest":
+            self = .manifest(id: id)
         case "ping":
             self = .ping(id: id)
         default:
@@ -51,6 +53,8 @@ extension ClientMessage: Codable {
             try c.encode(mutations, forKey: .mutations)
         case .checksum:
             try c.encode("checksum", forKey: .type)
+        case .manifest:
+            try c.encode("manifest", forKey: .type)
         case .ping:
             try c.encode("ping", forKey: .type)
         }
@@ -87,6 +91,8 @@ extension ServerMessage: Codable {
                 count: try c.decode(Int.self, forKey: .count),
                 headSeq: try c.decode(Int64.self, forKey: .headSeq)
             )
+        case "manifest":
+            self = .manifest(id: try c.decode(UInt64.self, forKey: .id), entries: try c.decode([ManifestEntry].self, forKey: .entries))
         case "error":
             let rawCode = try c.decode(String.self, forKey: .code)
             self = .error(
@@ -129,6 +135,10 @@ extension ServerMessage: Codable {
             try c.encode(checksum, forKey: .checksum)
             try c.encode(count, forKey: .count)
             try c.encode(headSeq, forKey: .headSeq)
+        case .manifest(let id, let entries):
+            try c.encode("manifest", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encode(entries, forKey: .entries)
         case .error(let id, let code, let message):
             try c.encode("error", forKey: .type)
             try c.encodeIfPresent(id, forKey: .id)

@@ -73,11 +73,12 @@ public enum ClientMessage: Sendable, Hashable {
     case pull(id: UInt64, cursor: Int64, limit: Int)
     case push(id: UInt64, mutations: [Mutation])
     case checksum(id: UInt64)
+    case manifest(id: UInt64)
     case ping(id: UInt64)
 
     public var id: UInt64 {
         switch self {
-        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .ping(let id): id
+        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .manifest(let id), .ping(let id): id
         }
     }
 }
@@ -88,6 +89,19 @@ public enum ServerMessage: Sendable, Hashable {
     case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
     case pushResult(id: UInt64, results: [MutationResult])
     case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)
+    /// Every article id of the collection with its content hash (for `verify` to name what differs).
+    case manifest(id: UInt64, entries: [ManifestEntry])
     case error(id: UInt64?, code: ProtocolErrorCode, message: String)
     case pong(id: UInt64)
+}
+
+/// One article of a `manifest` answer.
+public struct ManifestEntry: Sendable, Hashable, Codable {
+    public var id: String
+    public var contentHash: String
+
+    public init(id: String, contentHash: String) {
+        self.id = id
+        self.contentHash = contentHash
+    }
 }

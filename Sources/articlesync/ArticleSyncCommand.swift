@@ -14,7 +14,7 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Demo.self, Init.self, Add.self, List.self, Show.self, Edit.self, SetFields.self, Delete.self,
-            Export.self, Status.self, Sync.self, Remote.self,
+            Export.self, Status.self, Sync.self, Conflicts.self, Resolve.self, Verify.self, Remote.self,
         ]
     )
 

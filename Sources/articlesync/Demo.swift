@@ -99,19 +99,29 @@ struct DemoScript {
 
         let first = articles[0].idString
         let second = articles[min(1, articles.count - 1)].idString
-        step("editing offline on both sides: the laptop retitles \(first.prefix(8)), the desktop tags \(second.prefix(8))")
-        try laptop.update(first) { $0.title += " (updated on the laptop)" }
+        step("editing offline on both sides: the laptop retitles \(first.prefix(8)), the desktop tags \(second.prefix(8)),")
+        print("    and both rewrite the same paragraph of \(first.prefix(8)): the laptop its first sentence, the desktop its last")
+        try laptop.update(first) { article in
+            article.title += " (updated on the laptop)"
+            article.body = Self.replacingSentence(in: article.body, paragraph: 0, sentence: .first, with: "Pertempuran sengit terus berlanjut di Nagorno-Karabakh.")
+        }
         try desktop.update(second) { $0.tags.insert("edited-on-desktop") }
+        try desktop.update(first) { article in
+            article.body = Self.replacingSentence(in: article.body, paragraph: 0, sentence: .last, with: "Kedua pihak saling menembakkan artileri berat.")
+        }
 
         try await sync(laptop, laptopDirectory, "laptop")
         try await sync(desktop, desktopDirectory, "desktop")
         try await sync(laptop, laptopDirectory, "laptop")
+        if let merged = try laptop.article(first) {
+            print("    merged first paragraph: \(ArticleText.paragraphs(of: merged.body).first ?? "")")
+        }
 
         step("comparing the two replicas")
         let laptopHashes = try laptop.articles(includeDeleted: true).map { "\($0.idString) \($0.contentHash)" }
         let desktopHashes = try desktop.articles(includeDeleted: true).map { "\($0.idString) \($0.contentHash)" }
         let serverChecksum = try await store.checksum(collectionID: 1)
-        guard laptopHashes == desktopHashes, try laptop.serverStateDigest().checksum == serverChecksum.checksum else {
+        guard laptopHashes == desktopHashes, try laptop.localDigest().checksum == serverChecksum.checksum else {
             throw ReplicaError("the replicas differ after syncing; this is a bug, please report it")
         }
         print("    identical: \(laptopHashes.count) articles, collection checksum \(serverChecksum.checksum.prefix(16))… on laptop, desktop and server")
@@ -120,6 +130,22 @@ struct DemoScript {
 
     func sync(_ replica: Replica, _ directory: ReplicaDirectory, _ name: String) async throws {
         let report = try await SyncEngine(directory: directory, replica: replica, logger: Logger(label: "demo")).sync()
-        step("sync \(name): pulled \(report.pulled), pushed \(report.pushed)")
+        step("sync \(name): pulled \(report.pulled), pushed \(report.pushed)" + (report.merged > 0 ? ", merged \(report.merged)" : "")
+             + (report.unresolvedConflicts > 0 ? ", \(report.unresolvedConflicts) conflict(s)" : ""))
+    }
+
+    enum Sentence { case first, last }
+
+    /// The body with one sentence of one paragraph replaced (sentences end in ". ").
+    static func replacingSentence(in body: String, paragraph: Int, sentence: Sentence, with replacement: String) -> String {
+        var paragraphs = ArticleText.paragraphs(of: body)
+        guard paragraphs.indices.contains(paragraph) else { return body }
+        var sentences = paragraphs[paragraph].components(separatedBy: ". ")
+        switch sentence {
+        case .first: sentences[0] = String(replacement.dropLast())
+        case .last: sentences[sentences.count - 1] = replacement
+        }
+        paragraphs[paragraph] = sentences.joined(separator: ". ")
+        return paragraphs.joined(separator: "\n\n")
     }
 }

@@ -25,9 +25,10 @@ extension ArticleSyncCommand {
                     throw ReplicaError("article \(fullID.prefix(8)) has no conflict")
                 }
                 print("conflict on \(fullID) (fields: \(record.fields.joined(separator: ", ")))")
-                if let base = record.base { print("\n===== base (version \(base.version))\n\(ArticleText.print(base))") }
+                if let base = record.base { print("\n===== base (server version \(base.version))\n\(render(base))") }
                 print("\n===== mine (this replica)\n\(render(record.mine))")
                 print("\n===== theirs (server version \(record.theirs.version))\n\(render(record.theirs))")
+                print("\n===== merge attempt (`articlesync resolve \(fullID.prefix(8)) --edit` opens it)\n\(record.attempt)")
                 return
             }
             guard let article = try replica.article(fullID) else { throw ReplicaError("there is no article \(fullID)") }

@@ -23,7 +23,7 @@ extension ArticleSyncCommand {
                 print("  rejected by the server: \(rejected.articleID.prefix(8)): \(rejected.reason) (edit the article to fix it)")
             }
             if status.conflicts > 0 {
-                print("\(status.conflicts) conflict(s): the article was changed here and on the server; both versions are kept:")
+                print("\(status.conflicts) conflict(s): changed here and on the server in ways the merge could not settle; both versions are kept:")
                 for conflict in try replica.conflicts() {
                     print("  \(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]  articlesync show \(conflict.articleID.prefix(8)) --conflict")
                 }

@@ -157,4 +157,89 @@ import Testing
         let attributes = try FileManager.default.attributesOfItem(atPath: ReplicaDirectory(path: directory).tokenPath)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
+
+    /// An article synced at version 1, edited here, and a different edit of it from the server.
+    func concurrentEdit(mine: @Sendable (inout Article) -> Void, theirs: (inout Article) -> Void) throws -> (Article, SyncTally) {
+        let article = try replica.add([sample()])[0]
+        let sent = try replica.nextPush(limit: 10)
+        _ = try replica.applyPushResults([MutationResult(mutationID: sent[0].mutationID, status: .applied, version: 1, seq: 1)])
+        try replica.update(article.idString, mine)
+        var other = article
+        theirs(&other)
+        other.version = 2
+        other.seq = 2
+        let tally = try replica.applyPulled([ChangedArticle(article: other, mutationID: "other", clientID: "other")], cursor: 2)
+        return (article, tally)
+    }
+
+    @Test func concurrentEditsOfDifferentParagraphsMergeAndRequeueOnTopOfTheirs() throws {
+        defer { cleanUp() }
+        let (article, tally) = try concurrentEdit(mine: { $0.body = "Satu diubah.\n\nDua." }, theirs: { $0.body = "Satu.\n\nDua diubah." })
+        #expect(tally.merged == 1 && tally.conflicts == 0)
+        #expect(try replica.article(article.idString)?.body == "Satu diubah.\n\nDua diubah.")
+        let queued = try replica.nextPush(limit: 10)
+        #expect(queued.count == 1)
+        #expect(queued[0].baseVersion == 2, "the merge is pushed on top of the server version it merged")
+        #expect(queued[0].article.body == "Satu diubah.\n\nDua diubah.")
+        #expect(try replica.conflicts().isEmpty)
+    }
+
+    @Test func resolveWithMineTheirsOrAHandMadeVersion() throws {
+        defer { cleanUp() }
+        let (article, tally) = try concurrentEdit(mine: { $0.title = "mine" }, theirs: { $0.title = "theirs" })
+        #expect(tally.conflicts == 1)
+        let id = article.idString
+        let conflict = try #require(try replica.conflicts().first)
+        #expect(conflict.attempt.contains("<<<<<<< mine\nmine\n||||||| base\nJudul\n=======\ntheirs\n>>>>>>> theirs"))
+
+        var marked = conflict.mine
+        marked.body = "<<<<<<< mine\nx\n=======\ny\n>>>>>>> theirs"
+        #expect(throws: ReplicaError.self) { try replica.resolve(id, with: .article(marked)) }
+        #expect(try replica.conflicts().count == 1, "a refused resolution changes nothing")
+
+        try replica.resolve(id, with: .theirs)
+        #expect(try replica.conflicts().isEmpty)
+        #expect(try replica.outbox().isEmpty, "taking theirs leaves nothing to push")
+        #expect(try replica.article(id)?.title == "theirs")
+    }
+
+    @Test func resolvingWithMineQueuesAnEditOnTheServerVersion() throws {
+        defer { cleanUp() }
+        let (article, _) = try concurrentEdit(mine: { $0.title = "mine" }, theirs: { $0.title = "theirs" })
+        try replica.resolve(article.idString, with: .mine)
+        let queued = try replica.nextPush(limit: 10)
+        #expect(queued.map(\.baseVersion) == [2])
+        #expect(queued.map(\.article.title) == ["mine"])
+    }
+
+    @Test func preferSettlesOnlyTheOverlap() throws {
+        defer { cleanUp() }
+        let (article, _) = try concurrentEdit(
+            mine: { $0.title = "mine"; $0.tags = ["x"] },
+            theirs: { $0.title = "theirs"; $0.source = "kompas" })
+        #expect(try replica.resolveAll(preferring: .theirs) == 1)
+        let resolved = try #require(try replica.article(article.idString))
+        #expect(resolved.title == "theirs" && resolved.tags == ["x"] && resolved.source == "kompas")
+    }
+
+    @Test func pushAnsweredWithConflictIsMerged() throws {
+        defer { cleanUp() }
+        let article = try replica.add([sample()])[0]
+        let first = try replica.nextPush(limit: 10)
+        _ = try replica.applyPushResults([MutationResult(mutationID: first[0].mutationID, status: .applied, version: 1, seq: 1)])
+        try replica.update(article.idString) { $0.body = "Satu.\n\nDua, versi saya." }
+        let sent = try replica.nextPush(limit: 10)
+        var current = article
+        current.body = "Satu, versi server.\n\nDua."
+        current.version = 2
+        current.seq = 5
+        let tally = try replica.applyPushResults([MutationResult(
+            mutationID: sent[0].mutationID, status: .conflict, version: 2, seq: 5,
+            article: ChangedArticle(article: current, mutationID: "other", clientID: "other"))])
+        #expect(tally.merged == 1)
+        let again = try replica.nextPush(limit: 10)
+        #expect(again.count == 1 && again[0].baseVersion == 2)
+        #expect(again[0].article.body == "Satu, versi server.\n\nDua, versi saya.")
+        #expect(again[0].mutationID != sent[0].mutationID, "a new edit gets a new mutation id")
+    }
 }

@@ -13,6 +13,7 @@ import Testing
             .pull(id: 2, cursor: 99, limit: 500),
             .push(id: 3, mutations: [Mutation(mutationID: "m1", baseVersion: 2, article: article)]),
             .checksum(id: 4),
+            .manifest(id: 6),
             .ping(id: 5),
         ]
         for message in messages {
@@ -31,6 +32,7 @@ import Testing
                 MutationResult(mutationID: "m3", status: .rejected, reason: "too big"),
             ]),
             .checksum(id: 4, checksum: "abc", count: 2, headSeq: 18),
+            .manifest(id: 5, entries: [ManifestEntry(id: "a", contentHash: "h")]),
             .error(id: nil, code: .frameTooLarge, message: "big"),
             .pong(id: 6),
         ]

@@ -135,26 +135,4 @@ import Testing
         #expect(try a.list().first { $0.id == ids[1] } != nil)
         #expect(try b.list().count == 3)
     }
-
-    @Test func concurrentEditsOfOneArticleKeepBothVersions() throws {
-        let workspace = try Workspace()
-        let token = try workspace.server.makeToken(access: "write")
-        let a = try workspace.replica("a", token: token)
-        let b = try workspace.replica("b", token: token)
-        try a.ok(["add", workspace.seedFiles[0]])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
-        let id = String(try a.list()[0].id.prefix(8))
-        try a.ok(["set", id, "--title", "judul A"])
-        try b.ok(["set", id, "--title", "judul B"])
-        try a.ok(["sync"])
-        let result = try b.run(["sync"])
-        #expect(result.status == 3)
-        #expect(result.stdout.contains("1 conflict"))
-        let status = try b.ok(["status"])
-        #expect(status.contains("both versions are kept"))
-        let conflict = try b.ok(["show", id, "--conflict"])
-        #expect(conflict.contains("judul A") && conflict.contains("judul B"))
-        #expect(try b.list()[0].title == "judul B", "the local edit is not overwritten")
-    }
 }

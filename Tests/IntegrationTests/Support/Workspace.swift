@@ -50,8 +50,8 @@ struct ReplicaCLI {
 
     /// Runs a command that must succeed, and returns its stdout.
     @discardableResult
-    func ok(_ arguments: [String]) throws -> String {
-        let result = try run(arguments)
+    func ok(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let result = try run(arguments, environment: environment)
         guard result.status == 0 else {
             throw TestFailure("articlesync \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)")
         }

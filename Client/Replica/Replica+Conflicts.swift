@@ -1,0 +1,99 @@
+import ArticleSyncShared
+import Foundation
+import GRDB
+
+/// Concurrent edits: merged when the merge is clean, parked as conflicts when it is not, and
+/// settled by `resolve` or `sync --prefer`. A resolution is queued as a normal edit on top of the
+/// server version it was resolved against.
+extension Replica {
+    /// Settles the conflict on article `id` and queues the result for the server.
+    @discardableResult
+    public func resolve(_ id: String, with resolution: Resolution) throws -> Article {
+        try pool.write { db in
+            guard let conflict = try Self.conflict(id, db) else {
+                throw ReplicaError("article \(id.prefix(8)) has no conflict to resolve (`articlesync conflicts` lists them)")
+            }
+            let resolved: Article
+            switch resolution {
+            case .mine:
+                resolved = conflict.mine
+            case .theirs:
+                resolved = conflict.theirs
+            case .prefer(let side):
+                resolved = ThreeWayMerge.merge(base: conflict.base, mine: conflict.mine, theirs: conflict.theirs, favor: side).article
+            case .article(let article):
+                var normalized = ArticleText.normalized(article)
+                normalized.id = conflict.mine.id
+                if TextMerge.containsMarkers(ArticleText.print(normalized)) {
+                    throw ReplicaError("the resolution still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block first")
+                }
+                if let problem = normalized.validationProblem() { throw ReplicaError("the resolution is not a valid article: \(problem)") }
+                resolved = normalized
+            }
+            try Self.adopt(resolved, over: conflict.theirs, db)
+            return try Self.article(id, db) ?? resolved
+        }
+    }
+
+    /// Settles every conflict by merging again with `side` winning the overlaps; returns how many.
+    public func resolveAll(preferring side: MergeSide) throws -> Int {
+        let ids = try pool.read { db in try String.fetchAll(db, sql: "SELECT articleID FROM conflict ORDER BY articleID") }
+        for id in ids { try resolve(id, with: .prefer(side)) }
+        return ids.count
+    }
+
+    /// Merges an incoming server state into a locally edited article.
+    static func reconcile(base: Article?, mine: Article, theirs: Article, _ db: Database, tally: inout SyncTally) throws {
+        let result = ThreeWayMerge.merge(base: base, mine: mine, theirs: theirs)
+        if result.isClean {
+            try adopt(result.article, over: theirs, db)
+            tally.merged += 1
+            return
+        }
+        let attempt = ConflictText.render(base: base, mine: mine, theirs: theirs, result: result)
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, attempt, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [mine.idString, try base.map(encode), try encode(mine), try encode(theirs), attempt,
+                             result.conflictingFields.joined(separator: ","), timestamp()])
+        // The local text stays exactly as edited; only the server version it sits on moves.
+        var local = mine
+        local.version = theirs.version
+        local.seq = theirs.seq
+        try store(local, db)
+        tally.conflicts += 1
+    }
+
+    /// Makes `content` the local state of an article whose server state is `theirs`: the outbox is
+    /// replaced by one edit on top of theirs (none if the content equals theirs).
+    static func adopt(_ content: Article, over theirs: Article, _ db: Database) throws {
+        let id = theirs.idString
+        try db.execute(sql: "DELETE FROM outbox WHERE articleID = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM conflict WHERE articleID = ?", arguments: [id])
+        if content.hasSameContent(as: theirs) {
+            try setBase(nil, for: id, db)
+            try store(theirs, db)
+            return
+        }
+        var local = content
+        local.version = theirs.version
+        local.seq = theirs.seq
+        try setBase(theirs, for: id, db)
+        try store(local, db)
+        try enqueue(local, db)
+    }
+
+    static func conflict(_ id: String, _ db: Database) throws -> ConflictRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM conflict WHERE articleID = ?", arguments: [id]).map(conflictRecord)
+    }
+
+    static func conflictRecord(_ row: Row) throws -> ConflictRecord {
+        ConflictRecord(
+            articleID: row["articleID"],
+            base: try (row["base"] as String?).map(decode),
+            mine: try decode(row["mine"]),
+            theirs: try decode(row["theirs"]),
+            attempt: row["attempt"],
+            fields: (row["fields"] as String).split(separator: ",").map(String.init),
+            createdAt: row["createdAt"])
+    }
+}

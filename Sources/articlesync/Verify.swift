@@ -1,0 +1,29 @@
+import ArgumentParser
+import ArticleSyncClient
+import Logging
+
+extension ArticleSyncCommand {
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that this replica holds exactly what the server holds.",
+            discussion: "Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences.")
+
+        @OptionGroup var options: ReplicaOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let directory = options.replicaDirectory
+            let engine = SyncEngine(directory: directory, replica: try directory.open(), logger: Logger(label: "articlesync"))
+            let report = try await engine.verify()
+            if json {
+                try printJSON(report)
+            } else if report.inSync {
+                print("in sync (\(report.articles) articles)")
+            } else {
+                print("\(report.differing.count) article(s) differ from the server:")
+                for id in report.differing { print("  \(id)") }
+            }
+            if !report.inSync { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Three replicas edit and delete the same articles concurrently through a real TLS server, sync in
+/// random order over several rounds, settle what is left with --prefer, and must end identical.
+@Suite(.timeLimit(.minutes(10))) struct ConvergenceTests {
+    /// SplitMix64, so a failing run can be replayed from its seed.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+        mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
+    }
+
+    struct Shown: Decodable {
+        struct Body: Decodable { var body: String; var isDeleted: Bool }
+        var article: Body
+    }
+
+    static let words = ["merah", "putih", "cepat", "lambat", "kota", "desa", "pagi", "malam", "hujan", "panas"]
+
+    /// One random edit through the CLI; edits of an article in conflict are refused, which is fine.
+    func randomEdit(_ replica: ReplicaCLI, ids: [String], random: inout Random, workspace: Workspace, name: String) throws {
+        let id = String(random.pick(ids).prefix(8))
+        switch random.int(0...9) {
+        case 0:
+            try replica.run(["set", id, "--title", "Judul \(name) \(random.int(0...999))"])
+        case 1:
+            try replica.run(["set", id, "--tag", random.pick(Self.words)])
+        case 2:
+            if random.int(0...2) == 0 { try replica.run(["delete", id]) }
+        default:
+            let shown = try replica.run(["show", id, "--json"])
+            guard shown.status == 0, let decoded = try? JSONDecoder().decode(Shown.self, from: Data(shown.stdout.utf8)) else { return }
+            var paragraphs = decoded.article.body.components(separatedBy: "\n\n")
+            let index = random.int(0...paragraphs.count - 1)
+            var words = paragraphs[index].split(separator: " ").map(String.init)
+            let position = random.int(0...max(0, words.count - 1))
+            if words.isEmpty { words = [random.pick(Self.words)] } else { words[position] = random.pick(Self.words) + "-" + name }
+            paragraphs[index] = words.joined(separator: " ")
+            let file = try workspace.write("body-\(name).txt", paragraphs.joined(separator: "\n\n"))
+            try replica.run(["set", id, "--body-file", file])
+        }
+    }
+
+    @Test(arguments: [UInt64(7), 1234])
+    func threeReplicasConvergeAfterConcurrentEditsAndDeletes(seed: UInt64) throws {
+        var random = Random(state: seed)
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let names = ["a", "b", "c"]
+        let replicas = try names.map { try workspace.replica($0, token: token) }
+        try replicas[0].ok(["add"] + workspace.seedFiles)
+        for replica in replicas { _ = try replica.run(["sync"]) }
+        let ids = try replicas[0].list().map(\.id)
+        #expect(try replicas[2].list().map(\.id).sorted() == ids.sorted())
+
+        var conflictedSyncs = 0, mergingSyncs = 0
+        for _ in 0..<4 {
+            for (replica, name) in zip(replicas, names) {
+                for _ in 0..<random.int(1...3) { try randomEdit(replica, ids: ids, random: &random, workspace: workspace, name: name) }
+            }
+            var order = Array(replicas.indices)
+            for index in order.indices.reversed() { order.swapAt(index, random.int(0...index)) }
+            for index in order {
+                let result = try replicas[index].run(["sync"])
+                #expect(result.status == 0 || result.status == 3, "sync failed: \(result.stderr)")
+                if result.status == 3 { conflictedSyncs += 1 }
+                if result.stdout.contains("merged") { mergingSyncs += 1 }
+            }
+        }
+        print("convergence seed \(seed): \(mergingSyncs) syncs merged concurrent edits, \(conflictedSyncs) left conflicts for --prefer")
+        // Settle what the merge left, then let every replica see every settlement.
+        for (index, replica) in replicas.enumerated() {
+            let result = try replica.run(["sync", "--prefer", index % 2 == 0 ? "mine" : "theirs"])
+            #expect(result.status == 0, "sync --prefer: \(result.stdout) \(result.stderr)")
+        }
+        for _ in 0..<2 { for replica in replicas { try replica.ok(["sync"]) } }
+
+        let reference = try replicas[0].hashes()
+        #expect(reference.count == workspace.seedFiles.count)
+        for replica in replicas.dropFirst() { #expect(try replica.hashes() == reference) }
+        for replica in replicas {
+            #expect(try replica.ok(["verify"]).hasPrefix("in sync"))
+            #expect(try replica.ok(["status", "--json"]).contains("\"conflicts\" : 0"))
+        }
+    }
+
+    @Test func conflictIsKeptShownAndResolvedThroughTheCLI() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", workspace.seedFiles[0]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["set", id, "--title", "Judul dari A"])
+        try b.ok(["set", id, "--title", "Judul dari B"])
+        try a.ok(["sync"])
+        let synced = try b.run(["sync"])
+        #expect(synced.status == 3)
+        #expect(synced.stdout.contains("1 conflict(s) left"))
+        #expect(try b.ok(["status"]).contains("both versions are kept"))
+        #expect(try b.list()[0].title == "Judul dari B", "the local edit is not overwritten")
+        #expect(try b.ok(["conflicts"]).contains("[title]"))
+        #expect(try b.ok(["conflicts", "--json"]).contains("\"fields\" : [\n      \"title\""))
+        let shown = try b.ok(["show", id, "--conflict"])
+        #expect(shown.contains("<<<<<<< mine\nJudul dari B\n||||||| base\n"))
+        #expect(try b.run(["verify"]).status == 1, "a replica with an unresolved conflict is not in sync")
+
+        // An editor that saves the attempt unchanged leaves the markers in: refused, nothing changes.
+        let untouched = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": "true"])
+        #expect(untouched.status == 1)
+        #expect(untouched.stderr.contains("conflict markers"))
+        #expect(try b.ok(["conflicts"]).contains(id))
+
+        // An editor that settles the block is accepted.
+        let script = try workspace.write("settle.sh", """
+            #!/bin/sh
+            awk '/^<<<<<<< mine/ { skip = 1; print "Judul gabungan"; next } /^>>>>>>> theirs/ { skip = 0; next } !skip' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            """)
+        chmod(script, 0o755)
+        try b.ok(["resolve", id, "--edit"], environment: ["EDITOR": script])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.list()[0].title == "Judul gabungan")
+        #expect(try a.hashes() == b.hashes())
+        #expect(try a.ok(["verify"]).hasPrefix("in sync"))
+    }
+}
