@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ArticleSyncClient", targets: ["ArticleSyncClient"]),
         .executable(name: "articlesync-server", targets: ["articlesync-server"]),
         .executable(name: "articlesync", targets: ["articlesync"]),
+        .executable(name: "articlesync-stress", targets: ["articlesync-stress"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -92,6 +93,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Crash, fault and load scenarios against real server processes: the stress command runs
+        // the long versions, IntegrationTests short bounded ones.
+        .target(
+            name: "ArticleSyncStress",
+            dependencies: [
+                "ArticleSyncShared",
+                "ArticleSyncClient",
+                "ArticleSyncServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Stress",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "articlesync-stress",
+            dependencies: [
+                "ArticleSyncStress",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ArticleSyncSharedTests",
             dependencies: [
@@ -118,6 +143,7 @@ let package = Package(
             dependencies: [
                 "ArticleSyncShared",
                 "ArticleSyncClient",
+                "ArticleSyncStress",
                 "articlesync-server",
                 "articlesync",
             ],

@@ -24,26 +24,19 @@ public struct SyncTally: Sendable, Equatable {
 /// The replica's half of the sync algorithm: each method is one transaction the sync engine calls
 /// between network round trips.
 extension Replica {
-    /// Records the server's identity from `welcome`. A new epoch means the server's database was
-    /// replaced: the cursor restarts at 0 so everything is downloaded again; local edits stay queued.
-    /// Returns true when that happened.
-    public func noteServer(serverID: String, epoch: String) throws -> Bool {
-        try pool.write { db in
-            let state = try Self.syncState(db)
-            let reset = state.epoch != nil && state.epoch != epoch
-            try db.execute(sql: "UPDATE syncState SET serverID = ?, epoch = ?, cursor = CASE WHEN ? THEN 0 ELSE cursor END WHERE id = 1",
-                           arguments: [serverID, epoch, reset])
-            return reset
-        }
-    }
-
     /// Integrates one pulled batch and moves the cursor past it, together.
     public func applyPulled(_ articles: [ChangedArticle], cursor: Int64) throws -> SyncTally {
         try pool.write { db in
             var tally = SyncTally()
+            let resyncing = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM resync)") ?? false
             for change in articles {
                 tally.received += 1
-                try Self.integrate(change, db, tally: &tally)
+                var afterReset = false
+                if resyncing {
+                    try db.execute(sql: "DELETE FROM resync WHERE articleID = ?", arguments: [change.article.idString])
+                    afterReset = db.changesCount > 0
+                }
+                try Self.integrate(change, db, tally: &tally, afterReset: afterReset)
             }
             try db.execute(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1", arguments: [cursor])
             return tally
@@ -109,8 +102,9 @@ extension Replica {
         }
     }
 
-    /// Brings one server state into the replica.
-    static func integrate(_ change: ChangedArticle, _ db: Database, tally: inout SyncTally) throws {
+    /// Brings one server state into the replica. `afterReset`: the first sight of this article since
+    /// the server's database was replaced, so the server's state counts whatever its version number.
+    static func integrate(_ change: ChangedArticle, _ db: Database, tally: inout SyncTally, afterReset: Bool = false) throws {
         let theirs = change.article
         let id = theirs.idString
         guard let local = try article(id, db) else {
@@ -119,6 +113,10 @@ extension Replica {
         }
         let entries = try outboxEntries(for: id, db)
         let conflicted = try hasConflict(id, db)
+        if afterReset, entries.first(where: { $0.mutationID == change.mutationID }) == nil {
+            try integrateAfterReset(theirs, local: local, modified: !entries.isEmpty || conflicted, db, tally: &tally)
+            return
+        }
         if entries.isEmpty && !conflicted {
             if theirs.version > local.version { try store(theirs, db) }
             return

@@ -66,6 +66,8 @@ public struct Replica: Sendable {
                     createdAt TEXT NOT NULL
                 );
                 CREATE INDEX outbox_by_article ON outbox (articleID, position);
+                -- Articles not yet seen again since the server's epoch changed (see Replica+Resync).
+                CREATE TABLE resync (articleID TEXT PRIMARY KEY);
                 CREATE TABLE conflict (
                     articleID TEXT PRIMARY KEY,
                     base TEXT,

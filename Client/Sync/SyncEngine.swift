@@ -12,6 +12,8 @@ public struct SyncReport: Sendable, Equatable {
     public var rejected = 0
     /// The server's database was replaced (new epoch); the collection was downloaded again.
     public var redownloaded = false
+    /// Articles the replaced server no longer had, sent to it again.
+    public var resent = 0
     /// Local changes still waiting (read-only token, conflicts, rejections).
     public var pending = 0
     public var unresolvedConflicts = 0
@@ -81,8 +83,10 @@ public struct SyncEngine: Sendable {
             report.merged += tally.merged
             report.newConflicts += tally.conflicts
             logger.debug("pulled", metadata: ["count": "\(articles.count)", "cursor": "\(newCursor)"])
-            if !more || articles.isEmpty { return }
+            if !more || articles.isEmpty { break }
         }
+        // Only after a complete download is "not sent back" known to mean "the server lost it".
+        report.resent += try replica.finishResync()
     }
 
     /// Pushes until nothing pushable is left; returns whether anything was sent.

@@ -29,6 +29,7 @@ extension ArticleSyncCommand {
             if report.merged > 0 { lines.append("merged \(report.merged) article(s) edited here and on the server") }
             if report.resolvedByPreference > 0 { lines.append("settled \(report.resolvedByPreference) conflict(s) with --prefer") }
             if report.redownloaded { lines.append("the server's database was replaced (new epoch): the collection was downloaded again; local edits were kept") }
+            if report.resent > 0 { lines.append("sent \(report.resent) article(s) again that the replaced server no longer had") }
             if report.rejected > 0 { lines.append("\(report.rejected) change(s) rejected by the server; `articlesync status` says why") }
             if report.readOnly && report.pending > 0 { lines.append("this replica's token is read-only: \(report.pending) local change(s) not pushed") }
             if report.unresolvedConflicts > 0 {

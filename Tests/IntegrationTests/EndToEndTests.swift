@@ -1,3 +1,4 @@
+import ArticleSyncStress
 import Foundation
 import Testing
 

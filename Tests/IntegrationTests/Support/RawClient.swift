@@ -1,12 +1,13 @@
 import ArticleSyncClient
 import ArticleSyncShared
+import ArticleSyncStress
 import Foundation
 
 /// Speaks the protocol directly over the real TLS connection, to check what the server enforces
 /// regardless of what the CLI would send.
 enum RawClient {
     /// Sends hello and a push with `token`; returns the server's refusal text (or "accepted").
-    static func pushWithToken(_ token: String, server: ServerProcess) async throws -> String {
+    static func pushWithToken(_ token: String, server: ServerSupervisor) async throws -> String {
         let address = try ServerAddress(parsing: server.address)
         return try await ServerConnection.withConnection(to: address, pinnedFingerprint: server.fingerprint) { connection in
             _ = try await connection.request {
@@ -19,6 +20,23 @@ enum RawClient {
             } catch let refusal as ServerRefusal {
                 return refusal.description
             }
+        }
+    }
+
+    /// Pushes the same mutation twice on one connection and returns both answers.
+    static func pushTwice(token: String, server: ServerSupervisor) async throws -> [MutationResult] {
+        let address = try ServerAddress(parsing: server.address)
+        return try await ServerConnection.withConnection(to: address, pinnedFingerprint: server.fingerprint) { connection in
+            _ = try await connection.request {
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "raw-twice", token: token, collection: "articles")
+            }
+            let mutation = Mutation(mutationID: "same-mutation", baseVersion: 0, article: Article(title: "x", body: "y", category: "News", source: "s"))
+            var results: [MutationResult] = []
+            for _ in 0..<2 {
+                guard case .pushResult(_, let answer) = try await connection.request({ .push(id: $0, mutations: [mutation]) }) else { continue }
+                results += answer
+            }
+            return results
         }
     }
 }

@@ -1,14 +1,15 @@
+import ArticleSyncStress
 import Foundation
 
 /// One test's temporary directory with a server and any number of replicas, all removed at the end.
 final class Workspace {
     let root: String
-    let server: ServerProcess
+    let server: ServerSupervisor
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-it-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        server = try ServerProcess(dataDirectory: root + "/server")
+        server = try ServerSupervisor(executable: Products.server, dataDirectory: root + "/server")
     }
 
     deinit {
@@ -26,7 +27,7 @@ final class Workspace {
     /// `articlesync init` of a new replica named `name`.
     func replica(_ name: String, token: String, fingerprint: String? = nil) throws -> ReplicaCLI {
         let path = root + "/" + name
-        let result = try runProcess(Products.client, ["init", path, "--server", server.address, "--token", token,
+        let result = try runProgram(Products.client, ["init", path, "--server", server.address, "--token", token,
                                                        "--fingerprint", fingerprint ?? server.fingerprint])
         guard result.status == 0 else { throw TestFailure("init failed: \(result.stderr)") }
         return ReplicaCLI(path: path)
@@ -45,7 +46,7 @@ struct ReplicaCLI {
 
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-        try runProcess(Products.client, ["-C", path] + arguments, environment: environment)
+        try runProgram(Products.client, ["-C", path] + arguments, environment: environment)
     }
 
     /// Runs a command that must succeed, and returns its stdout.

@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+
+extension SQLiteChangeLog {
+    /// Writes a consistent copy of the change log to `path` while the server keeps serving.
+    ///
+    /// `VACUUM INTO` reads one snapshot (never a file copy of a database being written). The copy
+    /// gets a new epoch, so clients that once synced with the original and later meet the restored
+    /// copy know that the server's history may have gone back, and re-download instead of trusting
+    /// their cursors.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw AdminError("\(path) already exists; choose a new file name (a backup never overwrites)")
+        }
+        let temporary = path + ".partial-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        do {
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
+            }
+            let copy = try DatabaseQueue(path: temporary)
+            try copy.write { db in
+                try db.execute(sql: "UPDATE meta SET value = ? WHERE key = 'epoch'", arguments: [UUID().uuidString.lowercased()])
+            }
+            try copy.close()
+            try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        } catch let error as AdminError {
+            throw error
+        } catch {
+            throw AdminError("the backup to \(path) failed: \(error); nothing was written")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// A real `articlesync-server serve` process: started, stopped with SIGTERM, or killed with SIGKILL
+/// and restarted on the same port, as the reliability tests need.
+public final class ServerSupervisor: @unchecked Sendable {
+    public let executable: String
+    public let dataDirectory: String
+    public private(set) var port: Int = 0
+    public private(set) var fingerprint: String = ""
+    private var process: Process?
+    private let logPath: String
+    private let lock = NSLock()
+
+    /// Starts the server on a free port (then keeps that port across restarts).
+    public init(executable: String, dataDirectory: String) throws {
+        self.executable = executable
+        self.dataDirectory = dataDirectory
+        self.logPath = dataDirectory + ".log"
+        try start()
+    }
+
+    public var address: String { "127.0.0.1:\(port)" }
+    public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    public func start() throws {
+        try lock.withLock {
+            guard process == nil else { return }
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"]
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            process.standardOutput = log
+            process.standardError = log
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            self.process = process
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline {
+                let lines = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n")
+                if let listening = lines.first(where: { $0.hasPrefix("listening on ") }),
+                   let bound = listening.split(separator: ":").last.flatMap({ Int($0) }),
+                   let fingerprintLine = lines.first(where: { $0.hasPrefix("fingerprint ") }) {
+                    port = bound
+                    fingerprint = String(fingerprintLine.dropFirst("fingerprint ".count))
+                    return
+                }
+                if !process.isRunning {
+                    self.process = nil
+                    throw SupervisorError("the server exited during start-up: \(lines.suffix(5).joined(separator: "\n"))")
+                }
+                usleep(10_000)
+            }
+            throw SupervisorError("the server did not report its address within 60 s")
+        }
+    }
+
+    /// SIGTERM, then waits; returns the exit status.
+    @discardableResult
+    public func stop() -> Int32? { end(signal: SIGTERM) }
+
+    /// SIGKILL: no shutdown code runs, as in a crash or power cut of the process.
+    public func kill() { _ = end(signal: SIGKILL) }
+
+    private func end(signal: Int32) -> Int32? {
+        lock.withLock {
+            guard let process else { return nil }
+            if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline { usleep(5_000) }
+            if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            self.process = nil
+            return process.terminationStatus
+        }
+    }
+
+    /// Runs an admin subcommand on this server's data directory.
+    public func admin(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try runProgram(executable, arguments + ["--data", dataDirectory])
+    }
+
+    public func makeToken(access: String = "write", collection: String = "articles") throws -> String {
+        let result = try admin(["token", "create", "--collection", collection, "--access", access])
+        guard result.status == 0 else { throw SupervisorError("token create failed: \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    deinit {
+        _ = end(signal: SIGTERM)
+        try? FileManager.default.removeItem(atPath: logPath)
+    }
+}
+
+public struct SupervisorError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs a program to completion (at most `timeout` seconds), collecting its output through files.
+public func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> (status: Int32, stdout: String, stderr: String) {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let outURL = scratch.appendingPathComponent("out"), errURL = scratch.appendingPathComponent("err")
+    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.standardOutput = try FileHandle(forWritingTo: outURL)
+    process.standardError = try FileHandle(forWritingTo: errURL)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { usleep(5_000) }
+    if process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+        throw SupervisorError("\(executable) \(arguments.joined(separator: " ")) took longer than \(Int(timeout)) s")
+    }
+    process.waitUntilExit()
+    return (process.terminationStatus,
+            (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+}
