@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
@@ -45,6 +46,8 @@ let package = Package(
                 "ArticleSyncShared",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -62,6 +65,7 @@ let package = Package(
                 "ArticleSyncShared",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -146,9 +150,32 @@ let package = Package(
                 "ArticleSyncStress",
                 "articlesync-server",
                 "articlesync",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets (Fuzz/): executables without `main`, so they exist only when Fuzz/run.sh asks for
+// them (it sets ARTICLESYNC_FUZZ=1 and builds with -sanitize=fuzzer into .build-fuzz).
+if ProcessInfo.processInfo.environment["ARTICLESYNC_FUZZ"] != nil {
+    for (name, extra) in [
+        ("FrameDecoderFuzzer", [Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")]),
+        ("MessageDecoderFuzzer", []),
+        ("ArticleTextFuzzer", []),
+    ] {
+        package.targets.append(.executableTarget(
+            name: name,
+            dependencies: ["ArticleSyncShared", .product(name: "NIOCore", package: "swift-nio")] + extra,
+            path: "Fuzz/Sources/\(name)",
+            swiftSettings: swiftSettings
+        ))
+    }
+}

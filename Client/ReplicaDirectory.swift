@@ -11,27 +11,77 @@ public struct ReplicaDirectory: Sendable {
     public var metadataPath: String { path + "/.articlesync" }
     public var databasePath: String { metadataPath + "/" + Replica.databaseName }
     public var tokenPath: String { metadataPath + "/token" }
+    /// Copies of the files given to `init`, so the replica keeps working if the originals move.
+    public var certificateAuthorityPath: String { metadataPath + "/ca.pem" }
+    public var clientCertificatePath: String { metadataPath + "/client.crt" }
+    public var clientKeyPath: String { metadataPath + "/client.key" }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: databasePath) }
 
-    /// Makes a new replica; refuses to overwrite an existing one.
-    public func initialize(server: String, collection: String, token: String, fingerprint: String) throws -> Replica {
+    /// Makes a new replica; refuses to overwrite an existing one. The server is trusted by its
+    /// certificate fingerprint or, with `certificateAuthorityFile`, by a CA and the host name.
+    public func initialize(
+        server: String,
+        collection: String,
+        token: String,
+        fingerprint: String?,
+        certificateAuthorityFile: String? = nil,
+        clientCertificate: ClientCertificate? = nil
+    ) throws -> Replica {
         guard !exists else { throw ReplicaError("\(path) is already a replica; use another directory or `-C \(path)` to work in it") }
-        try Self.checkFingerprintSyntax(fingerprint)
-        _ = try ServerAddress(parsing: server)
+        if (fingerprint == nil) == (certificateAuthorityFile == nil) {
+            throw ReplicaError("give either --fingerprint (pin the server's certificate) or --ca-file (verify it against a CA)")
+        }
+        if let fingerprint { try Self.checkFingerprintSyntax(fingerprint) }
+        let address = try ServerAddress(parsing: server)
+        if certificateAuthorityFile != nil, address.host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
+            throw ReplicaError("with --ca-file the server is checked by host name; use the name its certificate carries (e.g. localhost:\(address.port)), not an IP address")
+        }
         let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw ReplicaError("the token is empty; pass the token `articlesync-server token create` printed") }
+        // Read everything first, so a bad file leaves no half-made replica behind.
+        let authority = try certificateAuthorityFile.map { try Self.read($0, what: "CA file") }
+        let certificate = try clientCertificate.map { (try Self.read($0.certificateFile, what: "client certificate"), try Self.read($0.keyFile, what: "client key")) }
         do {
             try FileManager.default.createDirectory(atPath: metadataPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw ReplicaError("cannot create \(metadataPath): \(error.localizedDescription)")
         }
-        guard FileManager.default.createFile(atPath: tokenPath, contents: Data((token + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ReplicaError("cannot write \(tokenPath)")
+        try Self.writePrivate(Data((token + "\n").utf8), to: tokenPath)
+        if let authority { try Self.writePrivate(authority, to: certificateAuthorityPath) }
+        if let certificate {
+            try Self.writePrivate(certificate.0, to: clientCertificatePath)
+            try Self.writePrivate(certificate.1, to: clientKeyPath)
         }
         let replica = try Replica(path: databasePath)
-        try replica.configure(server: server, collection: collection, fingerprint: fingerprint.lowercased())
+        try replica.configure(server: server, collection: collection, fingerprint: fingerprint?.lowercased() ?? "")
         return replica
+    }
+
+    /// How this replica checks the server: the pinned fingerprint, or the CA copied in at `init`.
+    public func serverTrust(_ state: SyncState) -> ServerTrust {
+        if state.fingerprint.isEmpty, FileManager.default.fileExists(atPath: certificateAuthorityPath) {
+            return .certificateAuthority(file: certificateAuthorityPath)
+        }
+        return .fingerprint(state.fingerprint)
+    }
+
+    /// The client certificate copied in at `init`, if any.
+    public var clientCertificate: ClientCertificate? {
+        guard FileManager.default.fileExists(atPath: clientCertificatePath), FileManager.default.fileExists(atPath: clientKeyPath) else { return nil }
+        return ClientCertificate(certificateFile: clientCertificatePath, keyFile: clientKeyPath)
+    }
+
+    static func read(_ file: String, what: String) throws -> Data {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
+        return data
+    }
+
+    /// Writes a file only its owner can read (mode 0600 from the start).
+    static func writePrivate(_ data: Data, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ReplicaError("cannot write \(path)")
+        }
     }
 
     /// Opens the replica in this directory, with a message that says what to do when there is none.

@@ -6,14 +6,17 @@ import UnixSignals
 /// Runs a server on a data directory until SIGTERM or SIGINT: what `articlesync-server serve` does.
 public enum ServerApplication {
     /// - Parameter announce: called once listening, with the fingerprint and the bound port.
+    /// - Parameter certificate: an operator's PEM certificate chain and key instead of the data
+    ///   directory's self-signed identity.
     public static func serve(
         directory: ServerDataDirectory,
         configuration: ServerConfiguration,
+        certificate: (chain: String, key: String)? = nil,
         logger: Logger,
         announce: @escaping @Sendable (_ fingerprint: String, _ port: Int) -> Void
     ) async throws {
+        let identity = try certificate.map { try ServerIdentity.load(certificateFile: $0.chain, keyFile: $0.key) } ?? directory.loadOrCreateIdentity()
         let store = try directory.openChangeLog()
-        let identity = try directory.loadOrCreateIdentity()
         let server = SyncServer(configuration: configuration, store: store, identity: identity, logger: logger) { port in
             announce(identity.fingerprint, port)
         }
@@ -27,5 +30,11 @@ extension ServerConfiguration {
     public var idleTimeoutSeconds: Int {
         get { Int(idleTimeout.nanoseconds / 1_000_000_000) }
         set { idleTimeout = .seconds(Int64(max(1, newValue))) }
+    }
+
+    /// The handshake timeout in whole seconds, for command-line flags.
+    public var handshakeTimeoutSeconds: Int {
+        get { Int(handshakeTimeout.nanoseconds / 1_000_000_000) }
+        set { handshakeTimeout = .seconds(Int64(max(1, newValue))) }
     }
 }

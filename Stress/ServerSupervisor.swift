@@ -5,6 +5,8 @@ import Foundation
 public final class ServerSupervisor: @unchecked Sendable {
     public let executable: String
     public let dataDirectory: String
+    /// More `serve` flags (limits, certificates).
+    public let extraArguments: [String]
     public private(set) var port: Int = 0
     public private(set) var fingerprint: String = ""
     private var process: Process?
@@ -12,9 +14,10 @@ public final class ServerSupervisor: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Starts the server on a free port (then keeps that port across restarts).
-    public init(executable: String, dataDirectory: String) throws {
+    public init(executable: String, dataDirectory: String, extraArguments: [String] = []) throws {
         self.executable = executable
         self.dataDirectory = dataDirectory
+        self.extraArguments = extraArguments
         self.logPath = dataDirectory + ".log"
         try start()
     }
@@ -29,7 +32,7 @@ public final class ServerSupervisor: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"]
+            process.arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             process.standardOutput = log
             process.standardError = log

@@ -13,17 +13,37 @@ public struct ServerConnection {
     /// Connects, runs `body` with the connection, and closes it whatever happens.
     public static func withConnection<Result: Sendable>(
         to address: ServerAddress,
-        pinnedFingerprint: String,
+        trust: ServerTrust,
+        clientCertificate: ClientCertificate? = nil,
         maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
         _ body: (inout ServerConnection) async throws -> Result
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
-        // The pin replaces chain and host name checks; the callback below is where it is enforced.
-        tls.certificateVerification = .noHostnameVerification
-        let sslContext = try NIOSSLContext(configuration: tls)
-        let expected = pinnedFingerprint.lowercased()
+        switch trust {
+        case .fingerprint:
+            // The pin replaces chain and host name checks; the callback below is where it is enforced.
+            tls.certificateVerification = .noHostnameVerification
+        case .certificateAuthority(let file):
+            tls.certificateVerification = .fullVerification
+            tls.trustRoots = .file(file)
+        }
+        let hostname = address.host
+        if let clientCertificate {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certificateFile).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientCertificate.keyFile, format: .pem))
+            } catch {
+                throw ReplicaError("cannot read the client certificate or key (\(clientCertificate.certificateFile)): \(error)")
+            }
+        }
+        let sslContext: NIOSSLContext
+        do {
+            sslContext = try NIOSSLContext(configuration: tls)
+        } catch {
+            throw ReplicaError("cannot set up TLS: \(error)")
+        }
 
         let channel: Channel
         do {
@@ -32,10 +52,16 @@ public struct ServerConnection {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: address.host, port: address.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: nil) { certificates, promise in
-                            let received = certificates.first.flatMap { try? Self.fingerprint(of: $0) }
-                            observedFingerprint.withLockedValue { $0 = received }
-                            promise.succeed(received == expected ? .certificateVerified : .failed)
+                        let handler: NIOSSLClientHandler
+                        if case .fingerprint(let pinned) = trust {
+                            let expected = pinned.lowercased()
+                            handler = try NIOSSLClientHandler(context: sslContext, serverHostname: nil) { certificates, promise in
+                                let received = certificates.first.flatMap { try? Self.fingerprint(of: $0) }
+                                observedFingerprint.withLockedValue { $0 = received }
+                                promise.succeed(received == expected ? .certificateVerified : .failed)
+                            }
+                        } else {
+                            handler = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
                         }
                         try channel.pipeline.syncOperations.addHandler(handler)
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
@@ -51,19 +77,46 @@ public struct ServerConnection {
             var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
             do {
                 return try await body(&connection)
-            } catch let error as NIOSSLError {
-                if let received = observedFingerprint.withLockedValue({ $0 }), received != expected {
-                    throw ReplicaError("""
-                        the server's certificate has changed, so the connection was refused.
-                          expected: \(expected)
-                          received: \(received)
-                        If the server operator replaced its certificate on purpose, check the new fingerprint with them \
-                        (`articlesync-server fingerprint` on the server) and pin it: `articlesync remote trust \(received)`.
-                        """)
-                }
-                throw ReplicaError("the TLS handshake with \(address.host):\(address.port) failed: \(error)")
+            } catch let error as ReplicaError {
+                throw error
+            } catch let error as ServerRefusal {
+                throw error
+            } catch {
+                throw Self.explain(error, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
+                                   hasClientCertificate: clientCertificate != nil)
             }
         }
+    }
+
+    /// Turns a failed connection (usually a refused handshake) into a sentence that says what
+    /// went wrong and what to do.
+    static func explain(_ error: any Error, trust: ServerTrust, address: ServerAddress, received: String?, hasClientCertificate: Bool) -> ReplicaError {
+        let server = "\(address.host):\(address.port)"
+        if case .fingerprint(let pinned) = trust, let received, received != pinned.lowercased() {
+            return ReplicaError("""
+                the server's certificate has changed, so the connection was refused.
+                  expected: \(pinned.lowercased())
+                  received: \(received)
+                If the server operator replaced its certificate on purpose, check the new fingerprint with them \
+                (`articlesync-server fingerprint` on the server) and pin it: `articlesync remote trust \(received)`.
+                """)
+        }
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_REQUIRED") {
+            return ReplicaError("the server at \(server) requires a client certificate; make the replica with --client-cert and --client-key")
+        }
+        if text.contains("CERTIFICATE_UNKNOWN") || text.contains("UNKNOWN_CA") || text.contains("BAD_CERTIFICATE") && hasClientCertificate {
+            return ReplicaError("the server at \(server) did not accept this replica's client certificate (\(text)); ask the operator which CA it trusts")
+        }
+        if case .certificateAuthority(let file) = trust {
+            if let hostnameError = error as? NIOSSLExtraError, hostnameError == .failedToValidateHostname {
+                return ReplicaError("the server's certificate does not name the host \(address.host); connect with the name the certificate carries (\(text))")
+            }
+            if let sslError = error as? NIOSSLError, case .handshakeFailed = sslError {
+                return ReplicaError("the server's certificate could not be verified: it must chain to the CA in \(file) and name the host \(address.host) (\(text))")
+            }
+        }
+        return ReplicaError("the connection to \(server) failed: \(text); check the address and try `articlesync sync` again")
     }
 
     static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {
@@ -93,6 +146,25 @@ public struct ServerConnection {
             throw ServerRefusal(code: code, message: message)
         }
         return reply
+    }
+}
+
+/// How a client decides it talks to the right server.
+public enum ServerTrust: Sendable, Equatable {
+    /// The SHA-256 fingerprint (`sha256:<hex>`) of the server's certificate, like ssh's known hosts.
+    case fingerprint(String)
+    /// A CA file (PEM): the server's certificate must chain to it and name the host dialled.
+    case certificateAuthority(file: String)
+}
+
+/// A client certificate for servers that require mutual TLS.
+public struct ClientCertificate: Sendable, Equatable {
+    public var certificateFile: String
+    public var keyFile: String
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
     }
 }
 

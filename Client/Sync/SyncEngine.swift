@@ -42,7 +42,7 @@ public struct SyncEngine: Sendable {
         let token = try directory.readToken()
         let address = try ServerAddress(parsing: state.server)
         var report = SyncReport()
-        try await ServerConnection.withConnection(to: address, pinnedFingerprint: state.fingerprint) { connection in
+        try await ServerConnection.withConnection(to: address, trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate) { connection in
             let welcome = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
             }
@@ -117,7 +117,9 @@ public struct SyncEngine: Sendable {
         let state = try replica.syncState()
         let token = try directory.readToken()
         let local = try replica.localDigest()
-        return try await ServerConnection.withConnection(to: try ServerAddress(parsing: state.server), pinnedFingerprint: state.fingerprint) { connection in
+        return try await ServerConnection.withConnection(
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
+        ) { connection in
             _ = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
             }

@@ -2,18 +2,24 @@ import ArticleSyncShared
 import NIOCore
 
 /// Everything `SyncServer` needs to know besides its storage and identity. Every limit has a default
-/// that suits one person's collections; operators raise them with flags of `articlesync-server serve`.
+/// that suits one person's collections; operators change them with flags of `articlesync-server serve`.
 public struct ServerConfiguration: Sendable {
     public var host: String
-    /// 0 picks a free port (tests); the bound address is reported to `onListening`.
+    /// 0 picks a free port (tests); the bound port is reported to `onListening`.
     public var port: Int
     public var maximumFrameLength: Int
     public var maximumMutationsPerPush: Int
     public var maximumArticlesPerPull: Int
     public var articleSizeLimit: Int
     public var maximumConnections: Int
-    /// A connection with no complete request for this long (including one stuck in the TLS handshake) is closed.
+    /// A connection that has not finished the TLS handshake this long after connecting is closed.
+    public var handshakeTimeout: TimeAmount
+    /// A connection that sends nothing for this long is closed.
     public var idleTimeout: TimeAmount
+    /// Requests per second one connection may make (sustained; bursts up to the same number).
+    public var maximumRequestsPerSecond: Int
+    /// PEM file of the CA that client certificates must chain to; nil means no client certificates.
+    public var clientCertificateAuthorityFile: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -23,7 +29,10 @@ public struct ServerConfiguration: Sendable {
         maximumArticlesPerPull: Int = 1000,
         articleSizeLimit: Int = ArticleText.defaultSizeLimit,
         maximumConnections: Int = 1024,
-        idleTimeout: TimeAmount = .seconds(120)
+        handshakeTimeout: TimeAmount = .seconds(10),
+        idleTimeout: TimeAmount = .seconds(120),
+        maximumRequestsPerSecond: Int = 200,
+        clientCertificateAuthorityFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -32,6 +41,9 @@ public struct ServerConfiguration: Sendable {
         self.maximumArticlesPerPull = maximumArticlesPerPull
         self.articleSizeLimit = articleSizeLimit
         self.maximumConnections = maximumConnections
+        self.handshakeTimeout = handshakeTimeout
         self.idleTimeout = idleTimeout
+        self.maximumRequestsPerSecond = maximumRequestsPerSecond
+        self.clientCertificateAuthorityFile = clientCertificateAuthorityFile
     }
 }

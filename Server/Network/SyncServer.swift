@@ -34,13 +34,18 @@ public struct SyncServer: Service {
         self.onListening = onListening
     }
 
-    /// TLS 1.2 at least (swift-nio-ssl would allow 1.0) and only forward-secret AEAD suites.
-    public static func tlsConfiguration(for identity: ServerIdentity) -> TLSConfiguration {
+    /// TLS 1.2 at least (swift-nio-ssl would allow 1.0) and only forward-secret AEAD suites (TLS 1.3's
+    /// suites all are). With a client CA, every client must present a certificate that chains to it.
+    public static func tlsConfiguration(for identity: ServerIdentity, clientCertificateAuthorityFile: String? = nil) -> TLSConfiguration {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: identity.certificateChain.map { .certificate($0) },
             privateKey: .privateKey(identity.privateKey)
         )
         tls.minimumTLSVersion = .tlsv12
+        if let clientCertificateAuthorityFile {
+            tls.certificateVerification = .noHostnameVerification
+            tls.trustRoots = .file(clientCertificateAuthorityFile)
+        }
         tls.cipherSuiteValues = [
             .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
             .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
@@ -50,7 +55,12 @@ public struct SyncServer: Service {
     }
 
     public func run() async throws {
-        let sslContext = try NIOSSLContext(configuration: Self.tlsConfiguration(for: identity))
+        let sslContext: NIOSSLContext
+        do {
+            sslContext = try NIOSSLContext(configuration: Self.tlsConfiguration(for: identity, clientCertificateAuthorityFile: configuration.clientCertificateAuthorityFile))
+        } catch {
+            throw ServerSetupError(message: "cannot set up TLS (certificate, key or --client-ca file): \(error)")
+        }
         let configuration = self.configuration
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 256)
@@ -59,10 +69,11 @@ public struct SyncServer: Service {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    // Before TLS, so a peer that stalls in the handshake is dropped like an idle one.
                     try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
                     try pipeline.addHandler(IdleConnectionCloser())
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                    // After TLS, where the handshake-completed event arrives.
+                    try pipeline.addHandler(HandshakeDeadline(timeout: configuration.handshakeTimeout))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: configuration.maximumFrameLength)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
                     return try Connection(wrappingChannelSynchronously: channel)
@@ -107,19 +118,6 @@ public struct SyncServer: Service {
             }
         } onGracefulShutdown: {
             listener.channel.close(promise: nil)
-        }
-    }
-}
-
-/// Closes a connection that the `IdleStateHandler` in front of it reports idle.
-final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is IdleStateHandler.IdleStateEvent {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
         }
     }
 }

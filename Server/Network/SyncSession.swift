@@ -32,8 +32,13 @@ struct SyncSession {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var peer: Peer?
+                var limiter = RequestRateLimiter(requestsPerSecond: configuration.maximumRequestsPerSecond)
                 do {
                     for try await frame in inbound {
+                        guard limiter.admit() else {
+                            throw Refusal(id: nil, code: .limitExceeded,
+                                          message: "more than \(configuration.maximumRequestsPerSecond) requests per second on one connection; slow down")
+                        }
                         let reply = try await handle(frame, peer: &peer, logger: &logger)
                         try await outbound.write(try codec.encode(reply))
                     }
@@ -57,7 +62,10 @@ struct SyncSession {
 
     /// Answers a connection the server cannot take with one `error` and closes it.
     func refuse(_ connection: SyncServer.Connection, reason: String) async {
-        try? await connection.executeThenClose { _, outbound in
+        try? await connection.executeThenClose { inbound, outbound in
+            // Answer the first request: by then the TLS handshake is done and the error can be read.
+            // A peer that sends nothing is dropped by the idle and handshake timeouts.
+            for try await _ in inbound { break }
             try await outbound.write(try codec.encode(ServerMessage.error(id: nil, code: .limitExceeded, message: reason)))
         }
     }

@@ -30,6 +30,25 @@ extension ServerCommand {
         @Option(help: "Seconds a connection may stay silent before it is closed.")
         var idleTimeout: Int = 120
 
+        @Option(help: "Seconds a new connection has to finish the TLS handshake.")
+        var handshakeTimeout: Int = 10
+
+        @Option(help: "Requests per second one connection may make.")
+        var maxRequestsPerSecond: Int = ServerConfiguration().maximumRequestsPerSecond
+
+        @Option(help: ArgumentHelp("PEM certificate chain to serve instead of the self-signed one (with --key).", valueName: "PEM"))
+        var cert: String?
+
+        @Option(help: ArgumentHelp("PEM private key of --cert (mode 0600).", valueName: "PEM"))
+        var key: String?
+
+        @Option(help: ArgumentHelp("Require client certificates that chain to this CA (mutual TLS).", valueName: "PEM"))
+        var clientCA: String?
+
+        func validate() throws {
+            if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
+        }
+
         @Option(help: "Log level: trace, debug, info, notice, warning, error.")
         var logLevel: String = "info"
 
@@ -43,7 +62,11 @@ extension ServerCommand {
                 host: host, port: port, maximumFrameLength: maxFrameBytes, maximumMutationsPerPush: maxPushMutations,
                 maximumArticlesPerPull: maxPullArticles, articleSizeLimit: maxArticleBytes, maximumConnections: maxConnections)
             configuration.idleTimeoutSeconds = idleTimeout
-            try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, logger: logger) { fingerprint, boundPort in
+            configuration.handshakeTimeoutSeconds = handshakeTimeout
+            configuration.maximumRequestsPerSecond = maxRequestsPerSecond
+            configuration.clientCertificateAuthorityFile = clientCA
+            let certificate = cert.flatMap { chain in key.map { (chain: chain, key: $0) } }
+            try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate, logger: logger) { fingerprint, boundPort in
                 // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
                 FileHandle.standardOutput.write(Data("fingerprint \(fingerprint)\nlistening on \(host):\(boundPort)\n".utf8))
             }

@@ -23,11 +23,22 @@ extension ArticleSyncCommand {
         @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history.", valueName: "FILE"))
         var tokenFile: String?
 
-        @Option(help: ArgumentHelp("The server certificate's fingerprint (`articlesync-server fingerprint`).", valueName: "sha256:HEX"))
-        var fingerprint: String
+        @Option(help: ArgumentHelp("Pin the server certificate's fingerprint (`articlesync-server fingerprint`).", valueName: "sha256:HEX"))
+        var fingerprint: String?
+
+        @Option(help: ArgumentHelp("Instead of a pin: verify the server's certificate against this CA and the host name.", valueName: "PEM"))
+        var caFile: String?
+
+        @Option(help: ArgumentHelp("Client certificate for servers that require mutual TLS (with --client-key).", valueName: "PEM"))
+        var clientCert: String?
+
+        @Option(help: ArgumentHelp("Private key of --client-cert.", valueName: "PEM"))
+        var clientKey: String?
 
         func validate() throws {
             if (token == nil) == (tokenFile == nil) { throw ValidationError("give exactly one of --token and --token-file") }
+            if (fingerprint == nil) == (caFile == nil) { throw ValidationError("give exactly one of --fingerprint and --ca-file") }
+            if (clientCert == nil) != (clientKey == nil) { throw ValidationError("--client-cert and --client-key go together") }
         }
 
         func run() async throws {
@@ -38,7 +49,10 @@ extension ArticleSyncCommand {
                 }
                 tokenValue = String(decoding: data, as: UTF8.self)
             }
-            _ = try ReplicaDirectory(path: directory).initialize(server: server, collection: collection, token: tokenValue, fingerprint: fingerprint)
+            let clientCertificate = clientCert.flatMap { certificate in clientKey.map { ClientCertificate(certificateFile: certificate, keyFile: $0) } }
+            _ = try ReplicaDirectory(path: directory).initialize(
+                server: server, collection: collection, token: tokenValue, fingerprint: fingerprint,
+                certificateAuthorityFile: caFile, clientCertificate: clientCertificate)
             print("initialized replica of \(collection) on \(server) in \(directory)")
             print("next: articlesync -C \(directory) sync")
         }

@@ -9,7 +9,7 @@ enum RawClient {
     /// Sends hello and a push with `token`; returns the server's refusal text (or "accepted").
     static func pushWithToken(_ token: String, server: ServerSupervisor) async throws -> String {
         let address = try ServerAddress(parsing: server.address)
-        return try await ServerConnection.withConnection(to: address, pinnedFingerprint: server.fingerprint) { connection in
+        return try await ServerConnection.withConnection(to: address, trust: .fingerprint(server.fingerprint)) { connection in
             _ = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "raw", token: token, collection: "articles")
             }
@@ -26,7 +26,7 @@ enum RawClient {
     /// Pushes the same mutation twice on one connection and returns both answers.
     static func pushTwice(token: String, server: ServerSupervisor) async throws -> [MutationResult] {
         let address = try ServerAddress(parsing: server.address)
-        return try await ServerConnection.withConnection(to: address, pinnedFingerprint: server.fingerprint) { connection in
+        return try await ServerConnection.withConnection(to: address, trust: .fingerprint(server.fingerprint)) { connection in
             _ = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "raw-twice", token: token, collection: "articles")
             }
@@ -38,5 +38,42 @@ enum RawClient {
             }
             return results
         }
+    }
+
+    /// Hello and one push; returns the results.
+    static func push(_ mutations: [Mutation], token: String, server: ServerSupervisor) async throws -> [MutationResult] {
+        let address = try ServerAddress(parsing: server.address)
+        return try await ServerConnection.withConnection(to: address, trust: .fingerprint(server.fingerprint)) { connection in
+            _ = try await connection.request {
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "raw-push", token: token, collection: "articles")
+            }
+            guard case .pushResult(_, let results) = try await connection.request({ .push(id: $0, mutations: mutations) }) else { return [] }
+            return results
+        }
+    }
+
+    /// Pulls, has the operator revoke the token, pulls again on the same connection; returns what
+    /// each pull got (the message type, or the refusal).
+    static func pullRevokePull(token: String, server: ServerSupervisor) async throws -> (first: String, second: String) {
+        let address = try ServerAddress(parsing: server.address)
+        return try await ServerConnection.withConnection(to: address, trust: .fingerprint(server.fingerprint)) { connection in
+            _ = try await connection.request {
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "raw-revoke", token: token, collection: "articles")
+            }
+            let first = try await connection.request { .pull(id: $0, cursor: 0, limit: 10) }
+            let tokenID = String(token.split(separator: "_")[1])
+            _ = try server.admin(["token", "revoke", tokenID])
+            do {
+                _ = try await connection.request { .pull(id: $0, cursor: 0, limit: 10) }
+                return (Self.kind(first), "accepted")
+            } catch let refusal as ServerRefusal {
+                return (Self.kind(first), refusal.description)
+            }
+        }
+    }
+
+    static func kind(_ message: ServerMessage) -> String {
+        if case .changes = message { return "changes" }
+        return "\(message)"
     }
 }

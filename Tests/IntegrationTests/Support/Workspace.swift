@@ -6,10 +6,15 @@ final class Workspace {
     let root: String
     let server: ServerSupervisor
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-it-\(UUID().uuidString.prefix(8))").path
+    /// - Parameter serverArguments: more `serve` flags; `prepare` runs first, with the root directory
+    ///   (to write certificates the flags name, say).
+    init(serverArguments: [String] = [], prepare: (String) throws -> Void = { _ in }) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-it-\(UUID().uuidString.prefix(8))").path
+        self.root = root
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        server = try ServerSupervisor(executable: Products.server, dataDirectory: root + "/server")
+        try prepare(root)
+        server = try ServerSupervisor(executable: Products.server, dataDirectory: root + "/server",
+                                      extraArguments: serverArguments.map { $0.replacingOccurrences(of: "$ROOT", with: root) })
     }
 
     deinit {
@@ -24,11 +29,12 @@ final class Workspace {
         ((try? FileManager.default.contentsOfDirectory(atPath: Self.seeds)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { Self.seeds + "/" + $0 }
     }
 
-    /// `articlesync init` of a new replica named `name`.
-    func replica(_ name: String, token: String, fingerprint: String? = nil) throws -> ReplicaCLI {
+    /// `articlesync init` of a new replica named `name`, pinned to the server's fingerprint unless
+    /// `trust` gives other flags (`--ca-file …`).
+    func replica(_ name: String, token: String, fingerprint: String? = nil, server address: String? = nil, trust: [String]? = nil) throws -> ReplicaCLI {
         let path = root + "/" + name
-        let result = try runProgram(Products.client, ["init", path, "--server", server.address, "--token", token,
-                                                       "--fingerprint", fingerprint ?? server.fingerprint])
+        let result = try runProgram(Products.client, ["init", path, "--server", address ?? server.address, "--token", token]
+                                    + (trust ?? ["--fingerprint", fingerprint ?? server.fingerprint]))
         guard result.status == 0 else { throw TestFailure("init failed: \(result.stderr)") }
         return ReplicaCLI(path: path)
     }

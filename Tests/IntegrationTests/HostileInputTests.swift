@@ -1,0 +1,166 @@
+import ArticleSyncShared
+import ArticleSyncStress
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+
+/// Anything can connect and send anything: each bad input gets a clear error (where the protocol
+/// still allows one), the server keeps serving a normal sync, and no row changes.
+@Suite(.timeLimit(.minutes(10))) struct HostileInputTests {
+    /// A server with one synced article, and its change count, to prove nothing changed afterwards.
+    struct Setup {
+        let workspace: Workspace
+        let token: String
+        let replica: ReplicaCLI
+
+        init(serverArguments: [String] = []) throws {
+            workspace = try Workspace(serverArguments: serverArguments)
+            token = try workspace.server.makeToken(access: "write")
+            replica = try workspace.replica("r", token: token)
+            try replica.ok(["add", workspace.seedFiles[0]])
+            try replica.ok(["sync"])
+        }
+
+        var changes: String { (try? workspace.server.admin(["check"]).stdout) ?? "" }
+
+        /// A normal sync still works and the change log is as it was.
+        func expectStillServing(changesBefore: String) throws {
+            #expect(try replica.ok(["sync"]).contains("in step"))
+            #expect(changes == changesBefore, "rows changed")
+            #expect(workspace.server.isRunning)
+        }
+
+        func send(_ bytes: [UInt8], closeAfterSending: Bool = false) async throws -> (messages: [ServerMessage], closedByServer: Bool) {
+            try await RawTLSClient.exchange(bytes, port: workspace.server.port, fingerprint: workspace.server.fingerprint, closeAfterSending: closeAfterSending)
+        }
+
+        func hello(version: Int = articleSyncProtocolVersion, token: String? = nil) -> [UInt8] {
+            RawTLSClient.frame(#"{"type":"hello","id":1,"protocolVersion":\#(version),"clientID":"raw","token":"\#(token ?? self.token)","collection":"articles"}"#)
+        }
+    }
+
+    @Test func malformedFramesAndMessagesGetClearErrors() async throws {
+        let setup = try Setup()
+        let before = setup.changes
+        let cases: [(String, [UInt8], ProtocolErrorCode?, String)] = [
+            ("garbage after the handshake", Array("GARBAGE GARBAGE GARBAGE".utf8), .frameTooLarge, "over the"),
+            ("a 4 GiB length prefix", [0xFF, 0xFF, 0xFF, 0xFF, 0x7B], .frameTooLarge, "4294967295 bytes"),
+            ("invalid UTF-8", RawTLSClient.frame([0x7B, 0xFF, 0xFE, 0x7D]), .badMessage, "UTF-8"),
+            ("JSON of the wrong shape", RawTLSClient.frame(#"{"type":"pull","id":"seven"}"#), .badMessage, "wrong type"),
+            ("an unknown message type", RawTLSClient.frame(#"{"type":"format_disk","id":1}"#), .badMessage, "unknown message type"),
+            ("a request before hello", RawTLSClient.frame(#"{"type":"pull","id":1,"cursor":0,"limit":10}"#), .helloRequired, "hello"),
+            ("an unsupported protocol version", setup.hello(version: 99), .unsupportedVersion, "version 99 but this server speaks version 1"),
+            ("a wrong token", setup.hello(token: "ast_000000000000_" + String(repeating: "0", count: 64)), .unauthorized, "not valid"),
+            ("a frame cut in the middle", [0, 0, 0, 100] + Array("{\"type\"".utf8), nil, ""),
+        ]
+        for (name, bytes, code, text) in cases {
+            let answer = try await setup.send(bytes, closeAfterSending: code == nil)
+            #expect(answer.closedByServer, "\(name): the connection stays open")
+            if let code {
+                #expect(RawTLSClient.errorCodes(answer.messages) == [code], "\(name): \(answer.messages)")
+                #expect(RawTLSClient.errorText(answer.messages).contains(text), "\(name): \(RawTLSClient.errorText(answer.messages))")
+            }
+        }
+        try setup.expectStillServing(changesBefore: before)
+    }
+
+    @Test func plainTCPToTheTLSPortIsDroppedAndTheServerCarriesOn() async throws {
+        let setup = try Setup()
+        let before = setup.changes
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: setup.workspace.server.port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        let closed = try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: "{\"type\":\"hello\"} in plain text\r\n\r\n"))
+            do { for try await _ in inbound {} } catch {}
+            return true
+        }
+        #expect(closed)
+        try setup.expectStillServing(changesBefore: before)
+    }
+
+    @Test func pushesThatMustNotApplyAreRejectedWithReasons() async throws {
+        let setup = try Setup()
+        let before = setup.changes
+        let file = try setup.workspace.write("huge.txt", "News\n\nBesar\n\n" + String(repeating: "kata ", count: 300_000) + "{x}")
+        #expect(try setup.replica.run(["add", file]).stderr.contains("huge.txt:1"), "the client refuses the huge file itself")
+        let results = try await RawClient.push([
+            Mutation(mutationID: "future", baseVersion: 7, article: Article(title: "t", body: "b", category: "News", source: "s")),
+            Mutation(mutationID: "huge", baseVersion: 0, article: Article(title: "t", body: String(repeating: "x", count: 2 << 20), category: "News", source: "s")),
+            Mutation(mutationID: "untitled", baseVersion: 0, article: Article(title: "", body: "b", category: "News", source: "s")),
+        ], token: setup.token, server: setup.workspace.server)
+        #expect(results.map(\.status) == [.rejected, .rejected, .rejected])
+        #expect(results[0].reason?.contains("base version 7 does not exist") == true)
+        #expect(results[1].reason?.contains("over the 1048576-byte limit") == true)
+        #expect(results[2].reason?.contains("title is empty") == true)
+        try setup.expectStillServing(changesBefore: before)
+    }
+
+    @Test func hundredsOfIdleConnectionsAreDroppedWhileOthersAreServed() async throws {
+        let setup = try Setup(serverArguments: ["--idle-timeout", "2", "--handshake-timeout", "2"])
+        let before = setup.changes
+        var idle: [any Channel] = []
+        for _ in 0..<300 {
+            idle.append(try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: setup.workspace.server.port).get())
+        }
+        try setup.expectStillServing(changesBefore: before)
+        try await Task.sleep(for: .seconds(4))
+        let stillOpen = idle.filter(\.isActive).count
+        #expect(stillOpen == 0, "\(stillOpen) idle connections were not dropped")
+        for channel in idle { try? await channel.close() }
+    }
+
+    @Test func limitsOnConnectionsRequestsAndPushSizeAnswerLimitExceeded() async throws {
+        let setup = try Setup(serverArguments: ["--max-requests-per-second", "20", "--max-push-mutations", "2", "--max-connections", "3"])
+        let before = setup.changes
+        // Request rate: a burst of pings over the allowance.
+        let pings = (2...60).flatMap { RawTLSClient.frame(#"{"type":"ping","id":\#($0)}"#) }
+        let flood = try await setup.send(setup.hello() + pings)
+        #expect(RawTLSClient.errorCodes(flood.messages) == [.limitExceeded])
+        #expect(RawTLSClient.errorText(flood.messages).contains("requests per second"))
+        // Mutations per push.
+        let article = Article(title: "t", body: "b", category: "News", source: "s")
+        let mutations = (0..<3).map { Mutation(mutationID: "m\($0)", baseVersion: 0, article: Article(title: "t\($0)", body: article.body, category: "News", source: "s")) }
+        let tooMany = try MessageCodec().encode(ClientMessage.push(id: 2, mutations: mutations))
+        let pushed = try await setup.send(setup.hello() + RawTLSClient.frame(Array(tooMany.readableBytesView)))
+        #expect(RawTLSClient.errorCodes(pushed.messages) == [.limitExceeded])
+        #expect(RawTLSClient.errorText(pushed.messages).contains("at most 2 mutations"))
+        // Connections: three held open, the fourth is told why it is refused.
+        var held: [any Channel] = []
+        for _ in 0..<3 { held.append(try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: setup.workspace.server.port).get()) }
+        try await Task.sleep(for: .milliseconds(300))
+        let refused = try await setup.send(setup.hello())
+        #expect(RawTLSClient.errorCodes(refused.messages) == [.limitExceeded])
+        #expect(RawTLSClient.errorText(refused.messages).contains("already has 3 connections"))
+        for channel in held { try? await channel.close() }
+        try await Task.sleep(for: .milliseconds(300))
+        try setup.expectStillServing(changesBefore: before)
+    }
+
+    @Test func revokingATokenStopsAConnectionThatIsAlreadyOpen() async throws {
+        let setup = try Setup()
+        let outcome = try await RawClient.pullRevokePull(token: setup.token, server: setup.workspace.server)
+        #expect(outcome.first == "changes")
+        #expect(outcome.second.contains("unauthorized") && outcome.second.contains("revoked"))
+    }
+
+    @Test func badArticleFilesAreRefusedWithTheirNameAndNothingIsImported() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let empty = try workspace.write("empty.txt", "")
+        let binaryPath = workspace.root + "/binary.txt"
+        try Data([0x4E, 0x65, 0x77, 0x73, 0x0A, 0x00, 0x01, 0x02, 0xFF]).write(to: URL(fileURLWithPath: binaryPath))
+        let invalidPath = workspace.root + "/latin1.txt"
+        try Data("News\n\nJudul\n\nCaf".utf8 + [0xE9] + " {x}".utf8).write(to: URL(fileURLWithPath: invalidPath))
+        let huge = try workspace.write("huge.txt", "News\n\nJudul\n\n" + String(repeating: "a", count: 2 << 20))
+        for (bad, expected) in [(empty, "empty.txt:1: the file is empty"), (binaryPath, "binary.txt:2:"), (invalidPath, "latin1.txt:5: the file is not valid UTF-8"), (huge, "huge.txt:1:")] {
+            let result = try replica.run(["add", workspace.seedFiles[0], bad])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains(expected), "\(result.stderr)")
+            #expect(try replica.list().isEmpty, "nothing is imported when one file is bad")
+        }
+    }
+}
+
