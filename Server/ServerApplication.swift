@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -17,10 +18,12 @@ public enum ServerApplication {
     ) async throws {
         let identity = try certificate.map { try ServerIdentity.load(certificateFile: $0.chain, keyFile: $0.key) } ?? directory.loadOrCreateIdentity()
         let store = try directory.openChangeLog()
-        let server = SyncServer(configuration: configuration, store: store, identity: identity, logger: logger) { port in
+        let registry = ConnectionRegistry(path: directory.statusPath)
+        let server = SyncServer(configuration: configuration, store: store, identity: identity, logger: logger, registry: registry) { port in
             announce(identity.fingerprint, port)
         }
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        defer { try? FileManager.default.removeItem(atPath: directory.statusPath) }
         try await group.run()
     }
 }

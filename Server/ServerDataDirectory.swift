@@ -9,6 +9,8 @@ public struct ServerDataDirectory: Sendable {
     public var changeLogPath: String { path + "/" + SQLiteChangeLog.fileName }
     public var keyPath: String { path + "/server.key" }
     public var certificatePath: String { path + "/server.crt" }
+    /// Written by a running server: its connections (see ``ConnectionRegistry``).
+    public var statusPath: String { path + "/status.json" }
 
     /// Creates the directory (mode 0700: it holds the private key) when it does not exist.
     public func create() throws {

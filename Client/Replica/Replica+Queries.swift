@@ -74,4 +74,10 @@ extension Replica {
             return (CollectionDigest.compute(entries.map { (id: $0.key, contentHash: $0.value) }), entries)
         }
     }
+
+    /// SQLite's `data_version` on the writer connection: it changes when another connection (another
+    /// `articlesync` process) commits to this replica, and not for this process's own writes.
+    public func dataVersion() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA data_version") ?? 0 }
+    }
 }

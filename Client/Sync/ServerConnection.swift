@@ -5,10 +5,16 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// One TLS connection to a sync server, pinned to a certificate fingerprint, speaking
-/// request/response: every request waits for the answer with the same id.
-public struct ServerConnection {
-    typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+/// Sends one request and waits for its answer; what the sync algorithm needs from a connection.
+public protocol ServerRequester {
+    /// `makeMessage` gets the request id to use. A server `error` answer is thrown as ``ServerRefusal``.
+    mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage
+}
+
+/// One TLS connection to a sync server, checked by fingerprint or CA, speaking request/response:
+/// every request waits for the answer with the same id.
+public struct ServerConnection: ServerRequester {
+    public typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
     /// Connects, runs `body` with the connection, and closes it whatever happens.
     public static func withConnection<Result: Sendable>(
@@ -17,6 +23,21 @@ public struct ServerConnection {
         clientCertificate: ClientCertificate? = nil,
         maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
         _ body: (inout ServerConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength) { inbound, outbound in
+            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
+            return try await body(&connection)
+        }
+    }
+
+    /// Connects and runs `body` with the raw frame streams (for `sync --watch`, which also receives
+    /// unasked `notify` messages); closes the connection whatever happens.
+    public static func withChannel<Result: Sendable>(
+        to address: ServerAddress,
+        trust: ServerTrust,
+        clientCertificate: ClientCertificate? = nil,
+        maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
+        _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
         var tls = TLSConfiguration.makeClientConfiguration()
@@ -74,12 +95,13 @@ public struct ServerConnection {
         }
 
         return try await channel.executeThenClose { inbound, outbound in
-            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
             do {
-                return try await body(&connection)
+                return try await body(inbound, outbound)
             } catch let error as ReplicaError {
                 throw error
             } catch let error as ServerRefusal {
+                throw error
+            } catch let error as CancellationError {
                 throw error
             } catch {
                 throw Self.explain(error, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
@@ -128,24 +150,36 @@ public struct ServerConnection {
     let codec = MessageCodec()
     var nextRequestID: UInt64 = 1
 
-    /// Sends one request and waits for its answer. A server `error` becomes a thrown ``ReplicaError``.
     public mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage {
         let id = nextRequestID
         nextRequestID += 1
         try await outbound.write(try codec.encode(makeMessage(id)))
-        guard let frame = try await iterator.next() else {
-            throw ReplicaError("the server closed the connection before answering; try `articlesync sync` again")
+        while true {
+            guard let frame = try await iterator.next() else {
+                throw ReplicaError("the server closed the connection before answering; try `articlesync sync` again")
+            }
+            let reply = try Self.decode(frame, codec: codec)
+            // Unasked messages (notify) are not answers; an error without an id ends the connection.
+            if reply.requestID == nil, case .notify = reply { continue }
+            if case .error(_, let code, let message) = reply { throw ServerRefusal(code: code, message: message) }
+            return reply
         }
-        let reply: ServerMessage
+    }
+
+    /// Waits for the next unasked `notify` (after `subscribe`) and returns its head seq.
+    public mutating func nextNotification() async throws -> Int64 {
+        while let frame = try await iterator.next() {
+            if case .notify(nil, let head) = try Self.decode(frame, codec: codec) { return head }
+        }
+        throw ReplicaError("the server closed the connection")
+    }
+
+    static func decode(_ frame: ByteBuffer, codec: MessageCodec) throws -> ServerMessage {
         do {
-            reply = try codec.decodeServerMessage(frame)
+            return try codec.decodeServerMessage(frame)
         } catch {
             throw ReplicaError("the server sent a message this client cannot read (\(error.reason)); is it an ArticleSync server of a compatible version?")
         }
-        if case .error(_, let code, let message) = reply {
-            throw ServerRefusal(code: code, message: message)
-        }
-        return reply
     }
 }
 

@@ -2,7 +2,7 @@ import ArticleSyncShared
 import Logging
 
 /// What one `sync` did, for the CLI to print.
-public struct SyncReport: Sendable, Equatable {
+public struct SyncReport: Sendable, Equatable, Codable {
     public var pulled = 0
     public var pushed = 0
     public var merged = 0
@@ -20,6 +20,20 @@ public struct SyncReport: Sendable, Equatable {
     public var readOnly = false
 }
 
+/// How far a download has come.
+public struct SyncProgress: Sendable {
+    public var articles: Int
+    /// 0…1, by change-feed position (seq) between the start and the server's head.
+    public var fraction: Double
+    public var elapsed: Duration
+    public var finished: Bool
+
+    public var articlesPerSecond: Double {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(articles) / seconds : 0
+    }
+}
+
 /// The sync algorithm: pull until caught up (cursor saved with every batch), push the outbox
 /// (answers applied in one transaction per push), then pull what arrived meanwhile.
 public struct SyncEngine: Sendable {
@@ -27,8 +41,10 @@ public struct SyncEngine: Sendable {
     public var pushBatchSize = 200
     /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
     public var prefer: MergeSide?
-    let directory: ReplicaDirectory
-    let replica: Replica
+    /// Told after every pulled batch of a download (for progress bars).
+    public var progress: (@Sendable (SyncProgress) -> Void)?
+    public let directory: ReplicaDirectory
+    public let replica: Replica
     let logger: Logger
 
     public init(directory: ReplicaDirectory, replica: Replica, logger: Logger) {
@@ -40,38 +56,55 @@ public struct SyncEngine: Sendable {
     public func sync() async throws -> SyncReport {
         let state = try replica.syncState()
         let token = try directory.readToken()
-        let address = try ServerAddress(parsing: state.server)
         var report = SyncReport()
-        try await ServerConnection.withConnection(to: address, trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate) { connection in
-            let welcome = try await connection.request {
-                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
-            }
-            guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access) = welcome else {
-                throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
-            }
-            report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch)
-            report.readOnly = access != "write"
-            logger.debug("connected", metadata: ["server": "\(serverID)", "head": "\(headSeq)"])
-
-            try await pull(&connection, into: &report)
-            if !report.readOnly {
-                // Pushing can bring conflicts back (a push answered `conflict`); with --prefer they are
-                // settled and pushed in the next round. Each round settles or parks everything it sent.
-                for _ in 0..<10 {
-                    if let prefer { report.resolvedByPreference += try replica.resolveAll(preferring: prefer) }
-                    guard try await push(&connection, into: &report) else { break }
-                    try await pull(&connection, into: &report)
-                }
-            }
+        try await ServerConnection.withConnection(
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
+        ) { connection in
+            let headSeq = try await hello(&connection, state: state, token: token, into: &report)
+            try await exchange(&connection, headSeq: headSeq, into: &report)
         }
+        try finish(&report)
+        return report
+    }
+
+    /// `hello`, and what `welcome` says about the server; returns its head seq.
+    func hello(_ connection: inout some ServerRequester, state: SyncState, token: String, into report: inout SyncReport) async throws -> Int64 {
+        let welcome = try await connection.request {
+            .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
+        }
+        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access) = welcome else {
+            throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
+        }
+        report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch) || report.redownloaded
+        report.readOnly = access != "write"
+        logger.debug("connected", metadata: ["server": "\(serverID)", "head": "\(headSeq)"])
+        return headSeq
+    }
+
+    /// One full exchange on an open connection: pull, then push and pull again until nothing moves.
+    func exchange(_ connection: inout some ServerRequester, headSeq: Int64, into report: inout SyncReport) async throws {
+        try await pull(&connection, upTo: headSeq, into: &report)
+        guard !report.readOnly else { return }
+        // Pushing can bring conflicts back (a push answered `conflict`); with --prefer they are
+        // settled and pushed in the next round. Each round settles or parks everything it sent.
+        for _ in 0..<10 {
+            if let prefer { report.resolvedByPreference += try replica.resolveAll(preferring: prefer) }
+            guard try await push(&connection, into: &report) else { break }
+            try await pull(&connection, into: &report)
+        }
+    }
+
+    func finish(_ report: inout SyncReport) throws {
         try replica.markSynced()
         let status = try replica.status()
         report.pending = status.pendingChanges
         report.unresolvedConflicts = status.conflicts
-        return report
     }
 
-    func pull(_ connection: inout ServerConnection, into report: inout SyncReport) async throws {
+    /// Pulls until caught up. `headSeq` (from `welcome`) lets progress be reported as a fraction.
+    func pull(_ connection: inout some ServerRequester, upTo headSeq: Int64? = nil, into report: inout SyncReport) async throws {
+        let start = try replica.syncState().cursor
+        let began = ContinuousClock.now
         while true {
             let cursor = try replica.syncState().cursor
             let reply = try await connection.request { .pull(id: $0, cursor: cursor, limit: pullBatchSize) }
@@ -83,6 +116,10 @@ public struct SyncEngine: Sendable {
             report.merged += tally.merged
             report.newConflicts += tally.conflicts
             logger.debug("pulled", metadata: ["count": "\(articles.count)", "cursor": "\(newCursor)"])
+            if let progress, let headSeq, headSeq > start {
+                let fraction = min(1, Double(newCursor - start) / Double(headSeq - start))
+                progress(SyncProgress(articles: report.pulled, fraction: more ? fraction : 1, elapsed: ContinuousClock.now - began, finished: !more))
+            }
             if !more || articles.isEmpty { break }
         }
         // Only after a complete download is "not sent back" known to mean "the server lost it".
@@ -90,7 +127,7 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pushes until nothing pushable is left; returns whether anything was sent.
-    func push(_ connection: inout ServerConnection, into report: inout SyncReport) async throws -> Bool {
+    func push(_ connection: inout some ServerRequester, into report: inout SyncReport) async throws -> Bool {
         var sentAny = false
         // Each round acknowledges, rejects or parks every mutation it sends, so the outbox shrinks;
         // the bound only guards against a server that keeps answering nonsense.

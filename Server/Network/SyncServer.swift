@@ -17,6 +17,8 @@ public struct SyncServer: Service {
     let store: any ChangeLogStore
     let identity: ServerIdentity
     let logger: Logger
+    let notifier: ChangeNotifier
+    let registry: ConnectionRegistry
     /// Called once the listener is bound, with the port it got (useful with port 0).
     let onListening: @Sendable (Int) async -> Void
 
@@ -25,12 +27,16 @@ public struct SyncServer: Service {
         store: any ChangeLogStore,
         identity: ServerIdentity,
         logger: Logger,
+        notifier: ChangeNotifier = ChangeNotifier(),
+        registry: ConnectionRegistry = ConnectionRegistry(path: nil),
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.store = store
         self.identity = identity
         self.logger = logger
+        self.notifier = notifier
+        self.registry = registry
         self.onListening = onListening
     }
 
@@ -81,14 +87,24 @@ public struct SyncServer: Service {
             }
         if let address = listener.channel.localAddress {
             logger.info("listening", metadata: ["address": "\(address)", "fingerprint": "\(identity.fingerprint)"])
+            registry.setListening("\(configuration.host):\(address.port ?? configuration.port)")
             await onListening(address.port ?? configuration.port)
         }
         let storeIdentity = try await store.identity()
         let openConnections = NIOLockedValueBox(0)
         let logger = self.logger
         let store = self.store
+        let notifier = self.notifier
+        let registry = self.registry
+        registry.flush()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        registry.flush()
+                    }
+                }
                 do {
                     try await listener.executeThenClose { inbound in
                         for try await connection in inbound {
@@ -98,7 +114,8 @@ public struct SyncServer: Service {
                                 return true
                             }
                             group.addTask {
-                                let session = SyncSession(configuration: configuration, store: store, storeIdentity: storeIdentity, logger: logger)
+                                let session = SyncSession(configuration: configuration, store: store, storeIdentity: storeIdentity,
+                                                          notifier: notifier, registry: registry, logger: logger)
                                 if admitted {
                                     await session.run(connection)
                                     openConnections.withLockedValue { $0 -= 1 }

@@ -9,6 +9,8 @@ struct SyncSession {
     let configuration: ServerConfiguration
     let store: any ChangeLogStore
     let storeIdentity: StoreIdentity
+    let notifier: ChangeNotifier
+    let registry: ConnectionRegistry
     let logger: Logger
     let codec = MessageCodec()
 
@@ -28,33 +30,61 @@ struct SyncSession {
 
     func run(_ connection: SyncServer.Connection) async {
         var logger = self.logger
-        logger[metadataKey: "peer"] = "\(connection.channel.remoteAddress.map { "\($0)" } ?? "?")"
+        let address = connection.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" } ?? "?"
+        logger[metadataKey: "peer"] = "\(address)"
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var peer: Peer?
+                var registryKey: Int?
+                var subscription: Int?
                 var limiter = RequestRateLimiter(requestsPerSecond: configuration.maximumRequestsPerSecond)
-                do {
-                    for try await frame in inbound {
-                        guard limiter.admit() else {
-                            throw Refusal(id: nil, code: .limitExceeded,
-                                          message: "more than \(configuration.maximumRequestsPerSecond) requests per second on one connection; slow down")
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await frame in inbound {
+                            guard limiter.admit() else {
+                                throw Refusal(id: nil, code: .limitExceeded,
+                                              message: "more than \(configuration.maximumRequestsPerSecond) requests per second on one connection; slow down")
+                            }
+                            let reply = try await handle(frame, peer: &peer, logger: &logger, subscription: subscription) { collectionID in
+                                // Subscribe before the head is read for the answer, so no change falls between.
+                                guard subscription == nil else { return }
+                                let (token, heads) = notifier.subscribe(collectionID: collectionID)
+                                subscription = token
+                                if let registryKey { registry.markSubscribed(registryKey) }
+                                group.addTask {
+                                    for await head in heads {
+                                        guard let notice = try? codec.encode(ServerMessage.notify(id: nil, headSeq: head)) else { continue }
+                                        try? await outbound.write(notice)
+                                    }
+                                }
+                            }
+                            if registryKey == nil, let peer {
+                                registryKey = registry.open(clientID: peer.clientID, collection: peer.grant.collection, address: address)
+                            }
+                            try await outbound.write(try codec.encode(reply))
                         }
-                        let reply = try await handle(frame, peer: &peer, logger: &logger)
-                        try await outbound.write(try codec.encode(reply))
+                    } catch let refusal as Refusal {
+                        logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
+                        if let message = try? codec.encode(ServerMessage.error(id: refusal.id, code: refusal.code, message: refusal.message)) {
+                            try? await outbound.write(message)
+                        }
+                    } catch let error as FrameError {
+                        logger.notice("bad frame", metadata: ["error": "\(error)"])
+                        if case .tooLarge = error,
+                           let message = try? codec.encode(ServerMessage.error(id: nil, code: .frameTooLarge, message: "\(error); the connection is closed")) {
+                            try? await outbound.write(message)
+                        }
+                    } catch let error as NIOSSLError {
+                        logger.debug("TLS failed", metadata: ["error": "\(error)"])
+                    } catch {
+                        logger.debug("connection ended", metadata: ["error": "\(error)"])
                     }
-                } catch let refusal as Refusal {
-                    logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
-                    try? await outbound.write(try codec.encode(ServerMessage.error(id: refusal.id, code: refusal.code, message: refusal.message)))
-                } catch let error as FrameError {
-                    logger.notice("bad frame", metadata: ["error": "\(error)"])
-                    if case .tooLarge = error {
-                        try? await outbound.write(try codec.encode(ServerMessage.error(id: nil, code: .frameTooLarge, message: "\(error); the connection is closed")))
-                    }
+                    // Ending the subscription ends its forwarding task.
+                    if let subscription { notifier.unsubscribe(subscription) }
                 }
+                if let registryKey { registry.close(registryKey) }
                 if let peer { logger.info("closed", metadata: ["client": "\(peer.clientID)", "collection": "\(peer.grant.collection)"]) }
             }
-        } catch let error as NIOSSLError {
-            logger.debug("TLS failed", metadata: ["error": "\(error)"])
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
@@ -70,7 +100,9 @@ struct SyncSession {
         }
     }
 
-    func handle(_ frame: ByteBuffer, peer: inout Peer?, logger: inout Logger) async throws -> ServerMessage {
+    /// Answers one request. `subscribe` is called (with the collection) when the peer subscribes.
+    func handle(_ frame: ByteBuffer, peer: inout Peer?, logger: inout Logger, subscription: Int?,
+                subscribe: (Int64) -> Void) async throws -> ServerMessage {
         let message: ClientMessage
         do {
             message = try codec.decodeClientMessage(frame)
@@ -118,12 +150,18 @@ struct SyncSession {
             }
             let results = try await store.push(collectionID: grant.collectionID, clientID: current.clientID,
                                                mutations: mutations, articleSizeLimit: configuration.articleSizeLimit)
+            if let head = results.filter({ $0.status == .applied }).compactMap(\.seq).max() {
+                notifier.publish(collectionID: grant.collectionID, headSeq: head, except: subscription)
+            }
             return .pushResult(id: id, results: results)
         case .checksum(let id):
             let checksum = try await store.checksum(collectionID: grant.collectionID)
             return .checksum(id: id, checksum: checksum.checksum, count: checksum.count, headSeq: checksum.headSeq)
         case .manifest(let id):
             return .manifest(id: id, entries: try await store.manifest(collectionID: grant.collectionID))
+        case .subscribe(let id):
+            subscribe(grant.collectionID)
+            return .notify(id: id, headSeq: try await store.headSeq(collectionID: grant.collectionID))
         }
     }
 

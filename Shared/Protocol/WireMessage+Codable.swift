@@ -27,6 +27,8 @@ extension ClientMessage: Codable {
             self = .checksum(id: id)
         case "manifest":
             self = .manifest(id: id)
+        case "subscribe":
+            self = .subscribe(id: id)
         case "ping":
             self = .ping(id: id)
         default:
@@ -55,6 +57,8 @@ extension ClientMessage: Codable {
             try c.encode("checksum", forKey: .type)
         case .manifest:
             try c.encode("manifest", forKey: .type)
+        case .subscribe:
+            try c.encode("subscribe", forKey: .type)
         case .ping:
             try c.encode("ping", forKey: .type)
         }
@@ -93,6 +97,8 @@ extension ServerMessage: Codable {
             )
         case "manifest":
             self = .manifest(id: try c.decode(UInt64.self, forKey: .id), entries: try c.decode([ManifestEntry].self, forKey: .entries))
+        case "notify":
+            self = .notify(id: try c.decodeIfPresent(UInt64.self, forKey: .id), headSeq: try c.decode(Int64.self, forKey: .headSeq))
         case "error":
             let rawCode = try c.decode(String.self, forKey: .code)
             self = .error(
@@ -139,6 +145,10 @@ extension ServerMessage: Codable {
             try c.encode("manifest", forKey: .type)
             try c.encode(id, forKey: .id)
             try c.encode(entries, forKey: .entries)
+        case .notify(let id, let headSeq):
+            try c.encode("notify", forKey: .type)
+            try c.encodeIfPresent(id, forKey: .id)
+            try c.encode(headSeq, forKey: .headSeq)
         case .error(let id, let code, let message):
             try c.encode("error", forKey: .type)
             try c.encodeIfPresent(id, forKey: .id)

@@ -74,23 +74,38 @@ public enum ClientMessage: Sendable, Hashable {
     case push(id: UInt64, mutations: [Mutation])
     case checksum(id: UInt64)
     case manifest(id: UInt64)
+    /// Asks for a `notify` whenever the collection's head seq moves, for as long as the connection lasts.
+    case subscribe(id: UInt64)
     case ping(id: UInt64)
 
     public var id: UInt64 {
         switch self {
-        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .manifest(let id), .ping(let id): id
+        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
+             .subscribe(let id), .ping(let id): id
         }
     }
 }
 
 /// Messages the server sends.
 public enum ServerMessage: Sendable, Hashable {
+    /// The request id this message answers; nil for unasked messages (`notify`, some `error`s).
+    public var requestID: UInt64? {
+        switch self {
+        case .welcome(let id, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
+             .manifest(let id, _), .pong(let id): id
+        case .notify(let id, _), .error(let id, _, _): id
+        }
+    }
+
     case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String)
     case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
     case pushResult(id: UInt64, results: [MutationResult])
     case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)
     /// Every article id of the collection with its content hash (for `verify` to name what differs).
     case manifest(id: UInt64, entries: [ManifestEntry])
+    /// The collection's head seq: the answer to `subscribe` (with its id), then unasked (no id)
+    /// whenever another push moves the head.
+    case notify(id: UInt64?, headSeq: Int64)
     case error(id: UInt64?, code: ProtocolErrorCode, message: String)
     case pong(id: UInt64)
 }

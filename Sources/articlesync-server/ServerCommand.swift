@@ -11,7 +11,7 @@ struct ServerCommand: AsyncParsableCommand {
             a TLS identity and the collection "articles", and prints the certificate fingerprint clients pin.
             The other subcommands work on the same data directory, also while the server runs.
             """,
-        subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self, Backup.self, Check.self]
+        subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self, Backup.self, Check.self, Status.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ArticleSyncClient
 import ArticleSyncShared
 import Logging
@@ -7,10 +8,17 @@ extension ArticleSyncCommand {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Exchange changes with the server.",
-            discussion: "Exit status: 0 when the replica is in step, 3 when conflicts remain, 1 on error.")
+            discussion: """
+                Exit status: 0 when the replica is in step, 3 when conflicts remain, 1 on error.
+                With --watch it stays connected until SIGINT or SIGTERM: changes from the server arrive as they are made, \
+                edits made here (by any articlesync command) are sent as they are made, and a lost server is retried with \
+                growing pauses. A long download shows a progress bar on a terminal and a line every few seconds otherwise.
+                """)
 
         @OptionGroup var options: ReplicaOptions
         @Flag(help: "Print nothing but errors.") var quiet = false
+        @Flag(help: "Print the result as JSON (and no progress).") var json = false
+        @Flag(help: "Stay connected and keep the replica in step until interrupted.") var watch = false
         @Option(help: ArgumentHelp("Settle what the merge cannot by taking this side where edits overlap (for scripts).", valueName: "mine|theirs"))
         var prefer: MergeSide?
 
@@ -19,12 +27,45 @@ extension ArticleSyncCommand {
             let replica = try directory.open()
             var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "articlesync"))
             engine.prefer = prefer
+            if !quiet && !json { engine.progress = ProgressPrinter.standardOutput().report }
+            if watch {
+                try await Self.watch(engine, quiet: quiet || json)
+                return
+            }
             let report = try await engine.sync()
-            if !quiet { print(Self.describe(report)) }
+            if json {
+                try printJSON(report)
+            } else if !quiet {
+                print(Self.describe(report))
+            }
             if report.unresolvedConflicts > 0 { throw ExitCode(3) }
         }
 
-        static func describe(_ report: SyncReport) -> String {
+        /// Runs the watcher until SIGINT or SIGTERM, then stops it and returns (exit status 0).
+        static func watch(_ engine: SyncEngine, quiet: Bool) async throws {
+            let watcher = SyncWatcher(engine: engine)
+            let task = Task {
+                await watcher.run { event in
+                    guard !quiet else { return }
+                    switch event {
+                    case .connected(let server): emitLine("watching \(server); Ctrl-C stops")
+                    case .synced(let report): emitLine(Self.describe(report, watching: true))
+                    case .disconnected(let reason, let wait): emitLine("disconnected: \(reason); retrying in \(Self.seconds(wait)) s")
+                    }
+                }
+            }
+            await SignalWait.untilInterrupted()
+            task.cancel()
+            await task.value
+            if !quiet { emitLine("stopped watching") }
+        }
+
+        static func seconds(_ duration: Duration) -> String {
+            let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+            return String(format: "%.1f", value)
+        }
+
+        static func describe(_ report: SyncReport, watching: Bool = false) -> String {
             var lines = ["pulled \(report.pulled), pushed \(report.pushed)"]
             if report.merged > 0 { lines.append("merged \(report.merged) article(s) edited here and on the server") }
             if report.resolvedByPreference > 0 { lines.append("settled \(report.resolvedByPreference) conflict(s) with --prefer") }
@@ -35,7 +76,7 @@ extension ArticleSyncCommand {
             if report.unresolvedConflicts > 0 {
                 lines.append("\(report.unresolvedConflicts) conflict(s) left: both versions are kept and not pushed; "
                              + "run `articlesync conflicts`, then `articlesync resolve ID --mine|--theirs|--edit` (or `sync --prefer mine|theirs`)")
-            } else if report.pending == 0 {
+            } else if report.pending == 0 && !watching {
                 lines.append("in step with the server")
             }
             return lines.joined(separator: "\n")

@@ -14,6 +14,7 @@ import Testing
             .push(id: 3, mutations: [Mutation(mutationID: "m1", baseVersion: 2, article: article)]),
             .checksum(id: 4),
             .manifest(id: 6),
+            .subscribe(id: 7),
             .ping(id: 5),
         ]
         for message in messages {
@@ -33,6 +34,8 @@ import Testing
             ]),
             .checksum(id: 4, checksum: "abc", count: 2, headSeq: 18),
             .manifest(id: 5, entries: [ManifestEntry(id: "a", contentHash: "h")]),
+            .notify(id: 8, headSeq: 40),
+            .notify(id: nil, headSeq: 41),
             .error(id: nil, code: .frameTooLarge, message: "big"),
             .pong(id: 6),
         ]
