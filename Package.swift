@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "articlesync-server", targets: ["articlesync-server"]),
         .executable(name: "articlesync", targets: ["articlesync"]),
         .executable(name: "articlesync-stress", targets: ["articlesync-stress"]),
+        .executable(name: "articlesync-bench", targets: ["ArticleSyncBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -121,6 +122,20 @@ let package = Package(
                 "ArticleSyncStress",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The benchmark harness (Benchmarks/run.sh builds it in release mode and runs it).
+        .executableTarget(
+            name: "ArticleSyncBench",
+            dependencies: [
+                "ArticleSyncShared",
+                "ArticleSyncClient",
+                "ArticleSyncStress",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Sources/ArticleSyncBench",
             swiftSettings: swiftSettings
         ),
         .testTarget(

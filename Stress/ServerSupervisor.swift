@@ -23,6 +23,14 @@ public final class ServerSupervisor: @unchecked Sendable {
     }
 
     public var address: String { "127.0.0.1:\(port)" }
+    public var processIdentifier: Int32? { lock.withLock { process?.processIdentifier } }
+
+    /// The server process's peak resident memory so far (VmHWM), in KiB.
+    public var peakResidentKiB: Int? {
+        guard let pid = processIdentifier, let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
+    }
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

@@ -1,0 +1,51 @@
+import ArgumentParser
+import ArticleSyncShared
+import Foundation
+
+@main
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "articlesync-bench",
+        abstract: "Measures ArticleSync against the SQLite floor and git, on this machine, in one run.",
+        discussion: "Use Benchmarks/run.sh: it builds everything in release mode, runs this, and draws the plot.")
+
+    @Flag(help: "Also measure 100,000 articles.") var large = false
+    @Option(help: "Runs per figure (the median is reported).") var runs = 3
+    @Option(help: "Directory holding release builds of articlesync and articlesync-server.") var products: String
+    @Option(help: "Scratch directory (removed afterwards).") var work: String
+    @Option(help: "Markdown report to write.") var output: String
+    @Option(help: "Data file for the plot (N, articlesync, floor, git seconds).") var plotData: String
+    @Option(help: "The seed article, whose words make the generated ones.") var seedArticle: String
+    @Option(help: "Generator seed.") var seed: UInt64 = 2026
+
+    func run() async throws {
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+
+        let sizes = large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+        guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
+        var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
+        log("generating \(sizes.max() ?? 0) articles")
+        let articles = (0..<(sizes.max() ?? 0)).map { generator.article(index: $0) }
+        let environment = BenchEnvironment(products: products, work: work, articles: articles, runs: runs)
+
+        var report = BenchReport(runs: runs, command: CommandLine.arguments.joined(separator: " "))
+        for count in sizes {
+            log("N = \(count)")
+            report.transfers.append(try TransferBenchmarks.run(count: count, environment: environment, log: log))
+        }
+        log("one-article incremental sync with 20,000 articles")
+        report.incremental = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
+        log("concurrent pushes: 50 clients")
+        report.concurrent = try await ConcurrentPushBenchmark.run(clients: 50, pushesPerClient: 20, batch: 10, environment: environment, log: log)
+        log("merge of two edited 10 KB bodies")
+        report.merge = MergeBenchmark.run(environment: environment, generator: &generator)
+        log("live-sync latency")
+        report.latency = try LatencyBenchmark.run(samples: 60, environment: environment, log: log)
+
+        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: output))
+        try Data(report.plotData().utf8).write(to: URL(fileURLWithPath: plotData))
+        print(report.markdown())
+    }
+}

@@ -1,0 +1,46 @@
+import ArticleSyncClient
+import ArticleSyncShared
+import ArticleSyncStress
+import Foundation
+
+/// Where the programs and the scratch space of one benchmark run are, and the generated articles.
+struct BenchEnvironment {
+    let products: String
+    let work: String
+    let articles: [Article]
+    let runs: Int
+
+    var client: String { products + "/articlesync" }
+    var server: String { products + "/articlesync-server" }
+
+    /// A fresh directory under the work directory.
+    func directory(_ name: String) throws -> String {
+        let path = work + "/" + name
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A new server process with its own data directory, and a write token for it.
+    func startServer(_ name: String) throws -> (ServerSupervisor, String) {
+        let server = try ServerSupervisor(executable: self.server, dataDirectory: try directory(name) + "/data")
+        return (server, try server.makeToken())
+    }
+
+    /// A new replica of `server`'s collection (made through the library, not timed).
+    func replica(_ name: String, of server: ServerSupervisor, token: String) throws -> (ReplicaDirectory, Replica) {
+        let directory = ReplicaDirectory(path: try self.directory(name) + "/replica")
+        let replica = try directory.initialize(server: server.address, collection: "articles", token: token, fingerprint: server.fingerprint)
+        return (directory, replica)
+    }
+
+    /// `articlesync -C DIR sync --quiet` as its own process: time and peak memory.
+    func syncProcess(_ directory: ReplicaDirectory) throws -> ProcessCost {
+        let cost = try measureProcess(client, ["-C", directory.path, "sync", "--quiet"])
+        guard cost.status == 0 else { throw BenchError("sync of \(directory.path) exited \(cost.status)") }
+        return cost
+    }
+
+    /// Total bytes of the articles in the text format (the MB/s basis for every contender).
+    func bytes(_ count: Int) -> Int { articles.prefix(count).reduce(0) { $0 + ArticleText.print($1).utf8.count } }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// The figures of one run and their rendering as Markdown.
+struct BenchReport {
+    var runs: Int
+    var command: String
+    var transfers: [TransferResult] = []
+    var incremental: IncrementalResult?
+    var concurrent: Sample?
+    var merge: Sample?
+    var latency: Sample?
+
+    func fmt(_ sample: Sample, scale: Double = 1, digits: Int = 2) -> String {
+        let format = "%.\(digits)f"
+        return "\(String(format: format, sample.median * scale)) (\(String(format: format, sample.min * scale))–\(String(format: format, sample.max * scale)))"
+    }
+
+    func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+
+    func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        let memory = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8))?.split(separator: "\n").first.map(String.init) ?? ""
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu); \(memory.replacingOccurrences(of: "  ", with: ""))"
+    }
+
+    func markdown() -> String {
+        var lines = [
+            "# Benchmark results", "",
+            "- date: \(Date().formatted(.iso8601))",
+            "- machine: \(machine())",
+            "- command: `Benchmarks/run.sh` → `\(command)`",
+            "- every figure: median of \(runs) runs (min–max in brackets) unless stated; release builds; server and clients are separate processes on 127.0.0.1 over TLS", "",
+            "## Initial sync and push", "",
+            "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes, WAL and synchronous=FULL, in one transaction. git: `git clone` of the same articles as files from `git daemon` on loopback. Push: a replica holding N new articles runs `articlesync sync` against an empty server; git: `git push` of the same files to an empty repository.", "",
+            "| N | MB | initial sync s | articles/s | MB/s | floor s | sync ÷ floor | git clone s | git ÷ sync | client peak MiB | server peak MiB | push s | git push s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for t in transfers {
+            let megabytes = Double(t.bytes) / 1_048_576
+            lines.append("| \(t.count) | \(String(format: "%.1f", megabytes)) | \(fmt(t.initialSync)) | \(Int(Double(t.count) / t.initialSync.median)) | \(String(format: "%.1f", megabytes / t.initialSync.median)) | \(fmt(t.floor)) | \(ratio(t.initialSync.median, t.floor.median)) | \(fmt(t.gitClone)) | \(ratio(t.gitClone.median, t.initialSync.median)) | \(t.clientPeakKiB / 1024) | \(t.serverPeakKiB / 1024) | \(fmt(t.push)) | \(fmt(t.gitPush)) |")
+        }
+        if let incremental {
+            lines += ["", "## One-article incremental sync (20,000 articles in step)", "",
+                      "Edit one article on A; time `articlesync sync` on A, then on B. git: `git commit -a` + `git push` on A, `git pull` on B (5 runs).", "",
+                      "| | sender ms | receiver ms |", "|---|---|---|",
+                      "| ArticleSync | \(fmt(incremental.articleSyncSender, scale: 1000, digits: 1)) | \(fmt(incremental.articleSyncReceiver, scale: 1000, digits: 1)) |",
+                      "| git | \(fmt(incremental.gitSender, scale: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, scale: 1000, digits: 1)) |"]
+        }
+        if let concurrent {
+            lines += ["", "## Concurrent pushes", "",
+                      "50 TLS connections at once, each pushing 20 batches of 10 new articles (10,000 mutations per run), every batch one transaction with synchronous=FULL.", "",
+                      "- accepted mutations/s: \(fmt(concurrent, digits: 0))"]
+        }
+        if let merge {
+            lines += ["", "## Merge", "", "Three-way merge of two ~10 KB bodies, each with 6 scattered one-word edits (200 merges per run, 5 runs).", "",
+                      "- µs per merge: \(fmt(merge, digits: 1))"]
+        }
+        if let latency {
+            lines += ["", "## Live-sync latency", "",
+                      "Edit committed on replica A → visible in replica B's database, both running `articlesync sync --watch` against one server (\(latency.values.count) edits).", "",
+                      "- p50: \(String(format: "%.1f", latency.percentile(0.5))) ms, p99: \(String(format: "%.1f", latency.percentile(0.99))) ms, max: \(String(format: "%.1f", latency.max)) ms"]
+        }
+        lines += ["", "## Against the targets", ""]
+        if let twenty = transfers.first(where: { $0.count == 20_000 }) {
+            lines.append("- initial sync ≤ 1.3× the SQLite floor: \(ratio(twenty.initialSync.median, twenty.floor.median)) at N = 20,000 — \(twenty.initialSync.median <= 1.3 * twenty.floor.median ? "met" : "missed")")
+            lines.append("- ≥ 2.5× faster than git clone: \(ratio(twenty.gitClone.median, twenty.initialSync.median)) — \(twenty.gitClone.median >= 2.5 * twenty.initialSync.median ? "met" : "missed")")
+        }
+        if let incremental {
+            let worst = max(incremental.articleSyncSender.median, incremental.articleSyncReceiver.median) * 1000
+            lines.append("- one-article sync ≤ 30 ms per side: \(String(format: "%.1f", worst)) ms on the slower side — \(worst <= 30 ? "met" : "missed")")
+        }
+        if let concurrent { lines.append("- ≥ 5,000 accepted mutations/s with 50 clients: \(Int(concurrent.median))/s — \(concurrent.median >= 5000 ? "met" : "missed")") }
+        if let large = transfers.first(where: { $0.count == 100_000 }) {
+            lines.append("- client peak RSS ≤ 100 MiB on the 100k sync: \(large.clientPeakKiB / 1024) MiB — \(large.clientPeakKiB <= 100 * 1024 ? "met" : "missed")")
+        } else {
+            lines.append("- client peak RSS ≤ 100 MiB on the 100k sync: not measured in this run (needs `--large`)")
+        }
+        lines += ["", "![sync time against N](sync-time.png)", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    func plotData() -> String {
+        (["# N articlesync floor git"] + transfers.map { "\($0.count) \($0.initialSync.median) \($0.floor.median) \($0.gitClone.median)" })
+            .joined(separator: "\n") + "\n"
+    }
+}
