@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v gnuplot >/dev/null 2>&1 || need+=(gnuplot-nox)
 command -v git >/dev/null 2>&1 || need+=(git)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

@@ -53,7 +53,7 @@ extension Replica {
         let attempt = ConflictText.render(base: base, mine: mine, theirs: theirs, result: result)
         try db.execute(sql: """
             INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, attempt, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mine.idString, try base.map(encode), try encode(mine), try encode(theirs), attempt,
+            """, arguments: [mine.idString, base.map(encode), encode(mine), encode(theirs), attempt,
                              result.conflictingFields.joined(separator: ","), timestamp()])
         // The local text stays exactly as edited; only the server version it sits on moves.
         var local = mine
@@ -89,7 +89,7 @@ extension Replica {
     static func conflictRecord(_ row: Row) throws -> ConflictRecord {
         ConflictRecord(
             articleID: row["articleID"],
-            base: try (row["base"] as String?).map(decode),
+            base: try (row["base"] as Data?).map(decode),
             mine: try decode(row["mine"]),
             theirs: try decode(row["theirs"]),
             attempt: row["attempt"],

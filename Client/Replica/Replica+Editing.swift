@@ -65,12 +65,12 @@ extension Replica {
         let entries = try outboxEntries(for: id, db)
         if let last = entries.last, last.sentAt == nil {
             try db.execute(sql: "UPDATE outbox SET state = ?, rejectedReason = NULL WHERE position = ?",
-                           arguments: [try encode(article), last.position])
+                           arguments: [encode(article), last.position])
             return
         }
         let baseVersion: Int64? = entries.isEmpty ? article.version : nil
         try db.execute(sql: """
             INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [UUID().uuidString.lowercased(), id, baseVersion, try encode(article), timestamp()])
+            """, arguments: [UUID().uuidString.lowercased(), id, baseVersion, encode(article), timestamp()])
     }
 }

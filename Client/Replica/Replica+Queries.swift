@@ -27,7 +27,7 @@ extension Replica {
     /// Every article, deleted ones only when asked, ordered by category and title.
     public func articles(includeDeleted: Bool = false) throws -> [Article] {
         try pool.read { db in
-            try String.fetchAll(db, sql: """
+            try Data.fetchAll(db, sql: """
                 SELECT state FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY category, title, id
                 """).map(Self.decode)
         }

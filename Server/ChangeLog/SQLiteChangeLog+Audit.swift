@@ -66,9 +66,9 @@ extension SQLiteChangeLog {
     /// The latest state of every article of a collection (for checks and tools, not for serving).
     public func latestArticles(collection: String) throws -> [Article] {
         try pool.read { db in
-            try String.fetchAll(db, sql: """
+            try Data.fetchAll(db, sql: """
                 SELECT article.state FROM article JOIN collection ON collection.id = article.collectionID WHERE collection.name = ?
-                """, arguments: [collection]).map { try JSONDecoder().decode(Article.self, from: Data($0.utf8)) }
+                """, arguments: [collection]).map { try Article(storageBytes: $0) }
         }
     }
 }

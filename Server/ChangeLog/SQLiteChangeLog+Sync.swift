@@ -42,12 +42,11 @@ extension SQLiteChangeLog: ChangeLogStore {
                 SELECT state, seq, mutationID, clientID FROM article
                 WHERE collectionID = ? AND seq > ? ORDER BY seq LIMIT ?
                 """, arguments: [collectionID, cursor, limit + 1])
-            let decoder = JSONDecoder()
             var articles: [ChangedArticle] = []
             articles.reserveCapacity(min(rows.count, limit))
             for row in rows.prefix(limit) {
-                let state: String = row["state"]
-                let article = try decoder.decode(Article.self, from: Data(state.utf8))
+                let state: Data = row["state"]
+                let article = try Article(storageBytes: state)
                 articles.append(ChangedArticle(article: article, mutationID: row["mutationID"], clientID: row["clientID"]))
             }
             return ChangeBatch(articles: articles, cursor: articles.last?.article.seq ?? cursor, more: rows.count > limit)
@@ -83,8 +82,8 @@ extension SQLiteChangeLog: ChangeLogStore {
                 reason: "base version \(mutation.baseVersion) does not exist: the server's current version of \(articleID) is \(currentVersion)")
         }
         if mutation.baseVersion < currentVersion, let current {
-            let state: String = current["state"]
-            let article = try JSONDecoder().decode(Article.self, from: Data(state.utf8))
+            let state: Data = current["state"]
+            let article = try Article(storageBytes: state)
             return MutationResult(
                 mutationID: id, status: .conflict, version: currentVersion, seq: article.seq,
                 article: ChangedArticle(article: article, mutationID: current["mutationID"], clientID: current["clientID"]))
@@ -95,10 +94,10 @@ extension SQLiteChangeLog: ChangeLogStore {
         let hash = article.contentHash
         try db.execute(sql: """
             INSERT INTO change (collectionID, articleID, version, baseVersion, clientID, mutationID, contentHash, state, createdAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, '', ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, x'', ?)
             """, arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, hash, timestamp()])
         article.seq = db.lastInsertedRowID
-        let state = String(decoding: try JSONEncoder().encode(article), as: UTF8.self)
+        let state = Data(article.storageBytes)
         try db.execute(sql: "UPDATE change SET state = ? WHERE seq = ?", arguments: [state, article.seq])
         try db.execute(sql: """
             INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)

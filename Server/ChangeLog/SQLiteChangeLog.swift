@@ -53,7 +53,8 @@ public struct SQLiteChangeLog: Sendable {
                     clientID TEXT NOT NULL,
                     mutationID TEXT NOT NULL,
                     contentHash TEXT NOT NULL,
-                    state TEXT NOT NULL,
+                    -- Article.storageBytes: length-prefixed fields, cheaper than JSON.
+                    state BLOB NOT NULL,
                     createdAt TEXT NOT NULL,
                     UNIQUE (clientID, mutationID),
                     UNIQUE (collectionID, articleID, version)
@@ -67,7 +68,7 @@ public struct SQLiteChangeLog: Sendable {
                     isDeleted INTEGER NOT NULL,
                     mutationID TEXT NOT NULL,
                     clientID TEXT NOT NULL,
-                    state TEXT NOT NULL,
+                    state BLOB NOT NULL,
                     PRIMARY KEY (collectionID, articleID)
                 );
                 CREATE INDEX article_by_seq ON article (collectionID, seq);

@@ -22,8 +22,13 @@ struct GitReference {
         for _ in 0..<200 where !Self.accepts(port: port) { usleep(20_000) }
     }
 
+    /// Stops the daemon and the `git-daemon` process it runs (git's wrapper does not pass SIGTERM on).
     func stop() {
-        daemon.terminate()
+        let pid = daemon.processIdentifier
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8))?
+            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? []
+        for child in children { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
         daemon.waitUntilExit()
     }
 

@@ -44,9 +44,20 @@ struct ProcessCost {
     var peakKiB: Int
 }
 
-/// Runs a program with posix_spawn and reaps it with wait4, for its exact peak memory; output goes
-/// to /dev/null unless `output` names a file.
+/// Runs a program and measures its time and peak memory; output goes to /dev/null unless `output`
+/// names a file. The program runs under GNU `time`, because the peak memory that wait4 reports for
+/// a child spawned straight from this (large) process would include this process's own memory.
 func measureProcess(_ executable: String, _ arguments: [String], output: String? = nil) throws -> ProcessCost {
+    let memoryFile = FileManager.default.temporaryDirectory.appendingPathComponent("rss-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: memoryFile) }
+    var cost = try spawnAndWait("/usr/bin/time", ["-f", "%M", "-o", memoryFile, executable] + arguments, output: output)
+    if let text = try? String(contentsOfFile: memoryFile, encoding: .utf8), let kib = Int(text.split(separator: "\n").last ?? "") {
+        cost.peakKiB = kib
+    }
+    return cost
+}
+
+func spawnAndWait(_ executable: String, _ arguments: [String], output: String?) throws -> ProcessCost {
     var fileActions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&fileActions)
     defer { posix_spawn_file_actions_destroy(&fileActions) }

@@ -8,17 +8,16 @@ import GRDB
 /// transaction with one prepared statement. Rows are encoded before the clock starts.
 enum SQLiteFloor {
     struct Row {
-        var id: String, title: String, category: String, contentHash: String, state: String, seq: Int64
+        var id: String, title: String, category: String, contentHash: String, state: Data, seq: Int64
     }
 
-    static func rows(_ articles: ArraySlice<Article>) throws -> [Row] {
-        let encoder = JSONEncoder()
-        return try articles.enumerated().map { index, article in
+    static func rows(_ articles: ArraySlice<Article>) -> [Row] {
+        articles.enumerated().map { index, article in
             var stored = article
             stored.version = 1
             stored.seq = Int64(index + 1)
             return Row(id: stored.idString, title: stored.title, category: stored.category, contentHash: stored.contentHash,
-                       state: String(decoding: try encoder.encode(stored), as: UTF8.self), seq: stored.seq)
+                       state: Data(stored.storageBytes), seq: stored.seq)
         }
     }
 

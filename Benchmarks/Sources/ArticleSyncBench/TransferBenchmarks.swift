@@ -50,7 +50,7 @@ enum TransferBenchmarks {
         result.serverPeakKiB = server.peakResidentKiB ?? 0
 
         // The floor.
-        let rows = try SQLiteFloor.rows(articles)
+        let rows = SQLiteFloor.rows(articles)
         for run in 0..<environment.runs {
             result.floor.values.append(try SQLiteFloor.insert(rows, directory: try environment.directory("floor-\(count)-\(run)")))
         }
