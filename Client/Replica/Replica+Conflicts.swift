@@ -51,9 +51,9 @@ extension Replica {
             return
         }
         let attempt = ConflictText.render(base: base, mine: mine, theirs: theirs, result: result)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, attempt, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [mine.idString, base.map(encode), encode(mine), encode(theirs), attempt,
+            """).execute(arguments: [mine.idString, base.map(encode), encode(mine), encode(theirs), attempt,
                              result.conflictingFields.joined(separator: ","), timestamp()])
         // The local text stays exactly as edited; only the server version it sits on moves.
         var local = mine
@@ -67,8 +67,8 @@ extension Replica {
     /// replaced by one edit on top of theirs (none if the content equals theirs).
     static func adopt(_ content: Article, over theirs: Article, _ db: Database) throws {
         let id = theirs.idString
-        try db.execute(sql: "DELETE FROM outbox WHERE articleID = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM conflict WHERE articleID = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE articleID = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM conflict WHERE articleID = ?").execute(arguments: [id])
         if content.hasSameContent(as: theirs) {
             try setBase(nil, for: id, db)
             try store(theirs, db)
@@ -83,7 +83,7 @@ extension Replica {
     }
 
     static func conflict(_ id: String, _ db: Database) throws -> ConflictRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM conflict WHERE articleID = ?", arguments: [id]).map(conflictRecord)
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM conflict WHERE articleID = ?"), arguments: [id]).map(conflictRecord)
     }
 
     static func conflictRecord(_ row: Row) throws -> ConflictRecord {

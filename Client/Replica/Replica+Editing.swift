@@ -69,8 +69,8 @@ extension Replica {
             return
         }
         let baseVersion: Int64? = entries.isEmpty ? article.version : nil
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [UUID().uuidString.lowercased(), id, baseVersion, encode(article), timestamp()])
+            """).execute(arguments: [UUID().uuidString.lowercased(), id, baseVersion, encode(article), timestamp()])
     }
 }

@@ -33,12 +33,12 @@ extension Replica {
                 tally.received += 1
                 var afterReset = false
                 if resyncing {
-                    try db.execute(sql: "DELETE FROM resync WHERE articleID = ?", arguments: [change.article.idString])
+                    try db.cachedStatement(sql: "DELETE FROM resync WHERE articleID = ?").execute(arguments: [change.article.idString])
                     afterReset = db.changesCount > 0
                 }
                 try Self.integrate(change, db, tally: &tally, afterReset: afterReset)
             }
-            try db.execute(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1", arguments: [cursor])
+            try db.cachedStatement(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1").execute(arguments: [cursor])
             return tally
         }
     }
@@ -47,17 +47,18 @@ extension Replica {
     /// earlier entry, not rejected and not in conflict. They are marked sent (frozen) first.
     public func nextPush(limit: Int) throws -> [Mutation] {
         try pool.write { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM outbox AS entry
                 WHERE rejectedReason IS NULL AND baseVersion IS NOT NULL
                   AND position = (SELECT MIN(position) FROM outbox WHERE articleID = entry.articleID)
                   AND articleID NOT IN (SELECT articleID FROM conflict)
                 ORDER BY position LIMIT ?
-                """, arguments: [limit])
+                """), arguments: [limit])
             let entries = try rows.map(Self.outboxEntry)
-            let now = Self.timestamp()
-            for entry in entries where entry.sentAt == nil {
-                try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position = ?", arguments: [now, entry.position])
+            let unsent = entries.filter { $0.sentAt == nil }.map(\.position)
+            if !unsent.isEmpty {
+                try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position IN (\(unsent.map { _ in "?" }.joined(separator: ",")))",
+                               arguments: StatementArguments([Self.timestamp()] + unsent.map { $0 as any DatabaseValueConvertible }))
             }
             return entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) }
         }
@@ -68,7 +69,7 @@ extension Replica {
         try pool.write { db in
             var tally = SyncTally()
             for result in results {
-                guard let row = try Row.fetchOne(db, sql: "SELECT * FROM outbox WHERE mutationID = ?", arguments: [result.mutationID]) else {
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
                     continue  // already acknowledged through a pull
                 }
                 let entry = try Self.outboxEntry(row)
@@ -98,7 +99,7 @@ extension Replica {
 
     public func markSynced() throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE syncState SET lastSyncAt = ? WHERE id = 1", arguments: [Self.timestamp()])
+            try db.cachedStatement(sql: "UPDATE syncState SET lastSyncAt = ? WHERE id = 1").execute(arguments: [Self.timestamp()])
         }
     }
 
@@ -132,7 +133,7 @@ extension Replica {
 
     /// Marks outbox entries of an article up to `position` accepted as `serverState`.
     static func acknowledge(through position: Int64, articleID id: String, serverState: Article, _ db: Database) throws {
-        try db.execute(sql: "DELETE FROM outbox WHERE articleID = ? AND position <= ?", arguments: [id, position])
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE articleID = ? AND position <= ?").execute(arguments: [id, position])
         let remaining = try outboxEntries(for: id, db)
         if remaining.isEmpty, try !hasConflict(id, db) {
             try setBase(nil, for: id, db)
@@ -141,7 +142,7 @@ extension Replica {
         }
         try setBase(serverState, for: id, db)
         if let next = remaining.first, next.baseVersion == nil {
-            try db.execute(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?", arguments: [serverState.version, next.position])
+            try db.cachedStatement(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?").execute(arguments: [serverState.version, next.position])
         }
         if var local = try article(id, db) {
             local.version = max(local.version, serverState.version)
@@ -156,10 +157,10 @@ extension Replica {
     static func reject(_ entry: OutboxEntry, reason: String, _ db: Database) throws {
         let entries = try outboxEntries(for: entry.articleID, db)
         if let next = entries.first(where: { $0.position > entry.position }) {
-            try db.execute(sql: "DELETE FROM outbox WHERE position = ?", arguments: [entry.position])
-            try db.execute(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?", arguments: [entry.baseVersion, next.position])
+            try db.cachedStatement(sql: "DELETE FROM outbox WHERE position = ?").execute(arguments: [entry.position])
+            try db.cachedStatement(sql: "UPDATE outbox SET baseVersion = ? WHERE position = ?").execute(arguments: [entry.baseVersion, next.position])
         } else {
-            try db.execute(sql: "UPDATE outbox SET sentAt = NULL, rejectedReason = ? WHERE position = ?", arguments: [reason, entry.position])
+            try db.cachedStatement(sql: "UPDATE outbox SET sentAt = NULL, rejectedReason = ? WHERE position = ?").execute(arguments: [reason, entry.position])
         }
     }
 }

@@ -85,10 +85,10 @@ public struct Replica: Sendable {
     /// Records where this replica syncs to; called once by `init`.
     public func configure(server: String, collection: String, fingerprint: String, clientID: String = UUID().uuidString.lowercased()) throws {
         try pool.write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO syncState (id, server, collection, fingerprint, clientID) VALUES (1, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET server = excluded.server, collection = excluded.collection, fingerprint = excluded.fingerprint
-                """, arguments: [server, collection, fingerprint, clientID])
+                """).execute(arguments: [server, collection, fingerprint, clientID])
         }
     }
 
@@ -109,7 +109,7 @@ public struct Replica: Sendable {
     public func trust(fingerprint: String) throws {
         try ReplicaDirectory.checkFingerprintSyntax(fingerprint)
         let fingerprint = fingerprint.lowercased()
-        try pool.write { db in try db.execute(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1", arguments: [fingerprint]) }
+        try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1").execute(arguments: [fingerprint]) }
     }
 
     // MARK: - Encoding helpers shared by the extensions
@@ -128,32 +128,32 @@ public struct Replica: Sendable {
 
     /// Writes the local state of an article (insert or replace).
     static func store(_ article: Article, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,
                 version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state
-            """, arguments: [article.idString, article.title, article.category, article.isDeleted, article.version,
+            """).execute(arguments: [article.idString, article.title, article.category, article.isDeleted, article.version,
                              article.seq, article.contentHash, encode(article)])
     }
 
     static func article(_ id: String, _ db: Database) throws -> Article? {
-        try Data.fetchOne(db, sql: "SELECT state FROM article WHERE id = ?", arguments: [id]).map(decode)
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM article WHERE id = ?"), arguments: [id]).map(decode)
     }
 
     static func baseSnapshot(_ id: String, _ db: Database) throws -> Article? {
-        try Data.fetchOne(db, sql: "SELECT state FROM base WHERE articleID = ?", arguments: [id]).map(decode)
+        try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM base WHERE articleID = ?"), arguments: [id]).map(decode)
     }
 
     static func setBase(_ article: Article?, for id: String, _ db: Database) throws {
         if let article {
-            try db.execute(sql: "INSERT OR REPLACE INTO base (articleID, state) VALUES (?, ?)", arguments: [id, encode(article)])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO base (articleID, state) VALUES (?, ?)").execute(arguments: [id, encode(article)])
         } else {
-            try db.execute(sql: "DELETE FROM base WHERE articleID = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM base WHERE articleID = ?").execute(arguments: [id])
         }
     }
 
     static func outboxEntries(for id: String, _ db: Database) throws -> [OutboxEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE articleID = ? ORDER BY position", arguments: [id]).map(outboxEntry)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE articleID = ? ORDER BY position"), arguments: [id]).map(outboxEntry)
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
@@ -163,6 +163,6 @@ public struct Replica: Sendable {
     }
 
     static func hasConflict(_ id: String, _ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM conflict WHERE articleID = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM conflict WHERE articleID = ?)"), arguments: [id]) ?? false
     }
 }

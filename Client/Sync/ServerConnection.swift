@@ -127,7 +127,7 @@ public struct ServerConnection: ServerRequester {
         if text.contains("CERTIFICATE_REQUIRED") {
             return ReplicaError("the server at \(server) requires a client certificate; make the replica with --client-cert and --client-key")
         }
-        if text.contains("CERTIFICATE_UNKNOWN") || text.contains("UNKNOWN_CA") || text.contains("BAD_CERTIFICATE") && hasClientCertificate {
+        if hasClientCertificate && (text.contains("CERTIFICATE_UNKNOWN") || text.contains("UNKNOWN_CA") || text.contains("BAD_CERTIFICATE")) {
             return ReplicaError("the server at \(server) did not accept this replica's client certificate (\(text)); ask the operator which CA it trusts")
         }
         if case .certificateAuthority(let file) = trust {
@@ -138,7 +138,10 @@ public struct ServerConnection: ServerRequester {
                 return ReplicaError("the server's certificate could not be verified: it must chain to the CA in \(file) and name the host \(address.host) (\(text))")
             }
         }
-        return ReplicaError("the connection to \(server) failed: \(text); check the address and try `articlesync sync` again")
+        // A server that refuses this client's certificate (or the lack of one) may hang up before its
+        // alert is read, which arrives here as a closed channel.
+        let hint = hasClientCertificate ? "" : " If the server requires client certificates, make the replica with --client-cert and --client-key."
+        return ReplicaError("the connection to \(server) failed: \(text); check the address and try `articlesync sync` again.\(hint)")
     }
 
     static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {

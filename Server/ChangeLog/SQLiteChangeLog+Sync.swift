@@ -7,17 +7,17 @@ extension SQLiteChangeLog: ChangeLogStore {
         guard let tokenID = AccessToken.id(of: token) else { throw AccessError.invalidToken }
         let presented = AccessToken.hash(token)
         return try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT token.hash, token.access, token.revokedAt, collection.id AS collectionID, collection.name
                 FROM token JOIN collection ON collection.id = token.collectionID WHERE token.id = ?
-                """, arguments: [tokenID])
+                """), arguments: [tokenID])
             else { throw AccessError.invalidToken }
             let stored: Data = row["hash"]
             guard AccessToken.constantTimeEqual(Array(stored), presented) else { throw AccessError.invalidToken }
             guard (row["revokedAt"] as String?) == nil else { throw AccessError.revokedToken }
             let name: String = row["name"]
             guard name == collection else {
-                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)", arguments: [collection]) == true {
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)"), arguments: [collection]) == true {
                     throw AccessError.wrongCollection(collection)
                 }
                 throw AccessError.unknownCollection(collection)
@@ -32,16 +32,16 @@ extension SQLiteChangeLog: ChangeLogStore {
     }
 
     static func headSeq(_ db: Database, collectionID: Int64) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM article WHERE collectionID = ?", arguments: [collectionID]) ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM article WHERE collectionID = ?"), arguments: [collectionID]) ?? 0
     }
 
     public func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch {
         let limit = max(1, limit)
         return try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT state, seq, mutationID, clientID FROM article
                 WHERE collectionID = ? AND seq > ? ORDER BY seq LIMIT ?
-                """, arguments: [collectionID, cursor, limit + 1])
+                """), arguments: [collectionID, cursor, limit + 1])
             var articles: [ChangedArticle] = []
             articles.reserveCapacity(min(rows.count, limit))
             for row in rows.prefix(limit) {
@@ -62,7 +62,7 @@ extension SQLiteChangeLog: ChangeLogStore {
     /// Compare-and-set of one mutation inside the push transaction.
     static func apply(_ mutation: Mutation, collectionID: Int64, clientID: String, articleSizeLimit: Int, _ db: Database) throws -> MutationResult {
         let id = mutation.mutationID
-        if let earlier = try Row.fetchOne(db, sql: "SELECT version, seq FROM change WHERE clientID = ? AND mutationID = ?", arguments: [clientID, id]) {
+        if let earlier = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, seq FROM change WHERE clientID = ? AND mutationID = ?"), arguments: [clientID, id]) {
             return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])
         }
         if id.isEmpty || id.utf8.count > 100 {
@@ -72,9 +72,9 @@ extension SQLiteChangeLog: ChangeLogStore {
             return MutationResult(mutationID: id, status: .rejected, reason: problem)
         }
         let articleID = mutation.article.idString
-        let current = try Row.fetchOne(db, sql: """
+        let current = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT state, mutationID, clientID, version FROM article WHERE collectionID = ? AND articleID = ?
-            """, arguments: [collectionID, articleID])
+            """), arguments: [collectionID, articleID])
         let currentVersion: Int64 = current?["version"] ?? 0
         if mutation.baseVersion > currentVersion || mutation.baseVersion < 0 {
             return MutationResult(
@@ -92,27 +92,27 @@ extension SQLiteChangeLog: ChangeLogStore {
         var article = mutation.article
         article.version = currentVersion + 1
         let hash = article.contentHash
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO change (collectionID, articleID, version, baseVersion, clientID, mutationID, contentHash, state, createdAt)
             VALUES (?, ?, ?, ?, ?, ?, ?, x'', ?)
-            """, arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, hash, timestamp()])
+            """).execute(arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, hash, timestamp()])
         article.seq = db.lastInsertedRowID
         let state = Data(article.storageBytes)
-        try db.execute(sql: "UPDATE change SET state = ? WHERE seq = ?", arguments: [state, article.seq])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE seq = ?").execute(arguments: [state, article.seq])
+        try db.cachedStatement(sql: """
             INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (collectionID, articleID) DO UPDATE SET
                 version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash,
                 isDeleted = excluded.isDeleted, mutationID = excluded.mutationID, clientID = excluded.clientID,
                 state = excluded.state
-            """, arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID, state])
+            """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID, state])
         return MutationResult(mutationID: id, status: .applied, version: article.version, seq: article.seq)
     }
 
     public func checksum(collectionID: Int64) async throws -> CollectionChecksum {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT articleID, contentHash, seq FROM article WHERE collectionID = ?", arguments: [collectionID])
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT articleID, contentHash, seq FROM article WHERE collectionID = ?"), arguments: [collectionID])
             let digest = CollectionDigest.compute(rows.map { (id: $0["articleID"] as String, contentHash: $0["contentHash"] as String) })
             return CollectionChecksum(checksum: digest, count: rows.count, headSeq: rows.map { $0["seq"] as Int64 }.max() ?? 0)
         }
@@ -120,7 +120,7 @@ extension SQLiteChangeLog: ChangeLogStore {
 
     public func manifest(collectionID: Int64) async throws -> [ManifestEntry] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT articleID, contentHash FROM article WHERE collectionID = ? ORDER BY articleID", arguments: [collectionID])
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT articleID, contentHash FROM article WHERE collectionID = ? ORDER BY articleID"), arguments: [collectionID])
                 .map { ManifestEntry(id: $0["articleID"], contentHash: $0["contentHash"]) }
         }
     }
