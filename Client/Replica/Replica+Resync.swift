@@ -12,7 +12,10 @@ import GRDB
 extension Replica {
     /// Records the server's identity from `welcome`; returns true when its epoch changed.
     public func noteServer(serverID: String, epoch: String) throws -> Bool {
-        try pool.write { db in
+        // Usually nothing changed: a read, and no write transaction (each costs an fsync).
+        let known = try syncState()
+        if known.serverID == serverID && known.epoch == epoch { return false }
+        return try pool.write { db in
             let state = try Self.syncState(db)
             let replaced = state.epoch != nil && state.epoch != epoch
             if replaced {

@@ -46,7 +46,10 @@ extension Replica {
     /// The next mutations to push: the oldest entry of each article that is not waiting for an
     /// earlier entry, not rejected and not in conflict. They are marked sent (frozen) first.
     public func nextPush(limit: Int) throws -> [Mutation] {
-        try pool.write { db in
+        // Most syncs have nothing to push: find that out without a write transaction.
+        let anything = try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE rejectedReason IS NULL)") ?? false }
+        guard anything else { return [] }
+        return try pool.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM outbox AS entry
                 WHERE rejectedReason IS NULL AND baseVersion IS NOT NULL

@@ -96,26 +96,30 @@ public enum TextMerge {
         return (output, !overlapping)
     }
 
-    /// Lines without their line breaks; the empty text has no lines.
+    /// Lines without their line breaks; the empty text has no lines. Split on the `\n` byte, as git
+    /// does (and several times faster than splitting on Characters).
     static func lines(of text: String) -> [String] {
-        text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard !text.isEmpty else { return [] }
+        return text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Runs of white space and runs of everything else, so that joining the tokens gives the text back.
     static func tokens(of text: String) -> [String] {
         var tokens: [String] = []
-        var current = ""
-        var currentIsSpace = false
-        for character in text {
-            let isSpace = character.isWhitespace
-            if !current.isEmpty && isSpace != currentIsSpace {
-                tokens.append(current)
-                current = ""
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var currentIsSpace: Bool?
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            // ASCII first: the Unicode property lookup is the slow part of tokenising.
+            let isSpace = scalar.isASCII ? (scalar == " " || (scalar.value >= 0x09 && scalar.value <= 0x0D)) : scalar.properties.isWhitespace
+            if let current = currentIsSpace, current != isSpace {
+                tokens.append(String(scalars[start..<index]))
+                start = index
             }
-            current.append(character)
             currentIsSpace = isSpace
         }
-        if !current.isEmpty { tokens.append(current) }
+        if start < scalars.endIndex { tokens.append(String(scalars[start...])) }
         return tokens
     }
 }

@@ -17,13 +17,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Data file for the plot (N, articlesync, floor, git seconds).") var plotData: String
     @Option(help: "The seed article, whose words make the generated ones.") var seedArticle: String
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
+    @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-        let sizes = large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+        let sizes = mergeOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
         log("generating \(sizes.max() ?? 0) articles")
@@ -31,6 +32,16 @@ struct BenchCommand: AsyncParsableCommand {
         let environment = BenchEnvironment(products: products, work: work, articles: articles, runs: runs)
 
         var report = BenchReport(runs: runs, command: CommandLine.arguments.joined(separator: " "))
+        if mergeOnly {
+            for same in [false, true] {
+                var probe = generator
+                let (base, mine, theirs) = MergeBenchmark.inputs(&probe, sameParagraphs: same)
+                let once = TextMerge.merge(base: base, mine: mine, theirs: theirs)
+                let merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: same)
+                print("same paragraphs \(same): clean \(once.isClean), merged by words \(once.mergedByWords), µs per merge median \(Int(merge.median)) (\(Int(merge.min))–\(Int(merge.max)))")
+            }
+            return
+        }
         for count in sizes {
             log("N = \(count)")
             report.transfers.append(try TransferBenchmarks.run(count: count, environment: environment, log: log))
@@ -40,7 +51,8 @@ struct BenchCommand: AsyncParsableCommand {
         log("concurrent pushes: 50 clients")
         report.concurrent = try await ConcurrentPushBenchmark.run(clients: 50, pushesPerClient: 20, batch: 10, environment: environment, log: log)
         log("merge of two edited 10 KB bodies")
-        report.merge = MergeBenchmark.run(environment: environment, generator: &generator)
+        report.merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: false)
+        report.wordMerge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: true)
         log("live-sync latency")
         report.latency = try LatencyBenchmark.run(samples: 60, environment: environment, log: log)
 

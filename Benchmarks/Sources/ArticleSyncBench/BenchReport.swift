@@ -8,6 +8,7 @@ struct BenchReport {
     var incremental: IncrementalResult?
     var concurrent: Sample?
     var merge: Sample?
+    var wordMerge: Sample?
     var latency: Sample?
 
     func fmt(_ sample: Sample, scale: Double = 1, digits: Int = 2) -> String {
@@ -52,9 +53,10 @@ struct BenchReport {
                       "50 TLS connections at once, each pushing 20 batches of 10 new articles (10,000 mutations per run), every batch one transaction with synchronous=FULL.", "",
                       "- accepted mutations/s: \(fmt(concurrent, digits: 0))"]
         }
-        if let merge {
+        if let merge, let wordMerge {
             lines += ["", "## Merge", "", "Three-way merge of two ~10 KB bodies, each with 6 scattered one-word edits (200 merges per run, 5 runs).", "",
-                      "- µs per merge: \(fmt(merge, digits: 1))"]
+                      "- edits in different paragraphs (the line merge settles it): µs per merge \(fmt(merge, digits: 1))",
+                      "- edits in the same paragraphs, different words (the word pass settles it): µs per merge \(fmt(wordMerge, digits: 1))"]
         }
         if let latency {
             lines += ["", "## Live-sync latency", "",

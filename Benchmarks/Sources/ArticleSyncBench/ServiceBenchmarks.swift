@@ -48,11 +48,19 @@ enum ConcurrentPushBenchmark {
 
 /// Microseconds per three-way merge of two edited ~10 KB bodies.
 enum MergeBenchmark {
-    static func run(environment: BenchEnvironment, generator: inout ArticleGenerator) -> Sample {
+    /// A ~10 KB body and two edits of it, 6 one-word edits each: in different paragraphs
+    /// (`samePararaphs` false: the line merge alone settles it) or in the same paragraphs, different
+    /// words (the word pass has to).
+    static func inputs(_ generator: inout ArticleGenerator, sameParagraphs: Bool) -> (String, String, String) {
         var base = ""
         while base.utf8.count < 10_000 { base += (base.isEmpty ? "" : "\n\n") + generator.paragraph(bytes: 420) }
-        let mine = generator.scatteredEdit(of: base, count: 6, offset: 0)
-        let theirs = generator.scatteredEdit(of: base, count: 6, offset: 3)
+        let paragraphs = base.components(separatedBy: "\n\n").count
+        let theirsOffset = sameParagraphs ? paragraphs / 6 : 1
+        return (base, generator.scatteredEdit(of: base, count: 6, offset: 0), generator.scatteredEdit(of: base, count: 6, offset: theirsOffset))
+    }
+
+    static func run(environment: BenchEnvironment, generator: inout ArticleGenerator, sameParagraphs: Bool) -> Sample {
+        let (base, mine, theirs) = inputs(&generator, sameParagraphs: sameParagraphs)
         var sample = Sample(values: [])
         for _ in 0..<max(5, environment.runs) {
             let iterations = 200
