@@ -48,6 +48,14 @@ extension Replica {
         }
     }
 
+    /// Articles with unpushed edits and unresolved conflicts: two index-only counts.
+    public func waiting() throws -> (pending: Int, conflicts: Int) {
+        try pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0)
+        }
+    }
+
     public func status() throws -> ReplicaStatus {
         try pool.read { db in
             let state = try Self.syncState(db)

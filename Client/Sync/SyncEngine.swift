@@ -96,9 +96,10 @@ public struct SyncEngine: Sendable {
 
     func finish(_ report: inout SyncReport) throws {
         try replica.markSynced()
-        let status = try replica.status()
-        report.pending = status.pendingChanges
-        report.unresolvedConflicts = status.conflicts
+        // Only what is still waiting: counting all articles (as `status` does) would read the whole table.
+        let waiting = try replica.waiting()
+        report.pending = waiting.pending
+        report.unresolvedConflicts = waiting.conflicts
     }
 
     /// Pulls until caught up. `headSeq` (from `welcome`) lets progress be reported as a fraction.
