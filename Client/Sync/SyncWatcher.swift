@@ -16,7 +16,7 @@ public struct SyncWatcher: Sendable {
     public var engine: SyncEngine
     /// How often the replica is checked for edits made by other processes (SQLite's
     /// `PRAGMA data_version`, one cheap read; no file watching, no busy loop).
-    public var tick: Duration = .milliseconds(20)
+    public var tick: Duration = .milliseconds(10)
     /// A silent connection is probed with `ping` this often; no answer within twice that ends it.
     public var heartbeat: Duration = .seconds(10)
     public var initialBackoff: Duration = .milliseconds(200)
@@ -89,8 +89,9 @@ public struct SyncWatcher: Sendable {
 
                 var seenVersion = try replica.dataVersion()
                 var lastPing = ContinuousClock.now
-                while let event = try await link.next() {
-                    guard case .tick = event else { continue }
+                // Every event is a chance to act: a notification is pulled at once, a local edit is
+                // seen at the next tick.
+                while try await link.next() != nil {
                     let version = try replica.dataVersion()
                     let cursor = try replica.syncState().cursor
                     let localEdit = version != seenVersion

@@ -18,13 +18,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The seed article, whose words make the generated ones.") var seedArticle: String
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
     @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false
+    @Flag(help: "Only the live-sync latency (for profiling it).") var latencyOnly = false
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-        let sizes = mergeOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+        let sizes = mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
         log("generating \(sizes.max() ?? 0) articles")
@@ -40,6 +41,11 @@ struct BenchCommand: AsyncParsableCommand {
                 let merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: same)
                 print("same paragraphs \(same): clean \(once.isClean), merged by words \(once.mergedByWords), µs per merge median \(Int(merge.median)) (\(Int(merge.min))–\(Int(merge.max)))")
             }
+            return
+        }
+        if latencyOnly {
+            let latency = try LatencyBenchmark.run(samples: 60, environment: environment, log: log)
+            print("latency p50 \(latency.percentile(0.5)) ms, p99 \(latency.percentile(0.99)) ms")
             return
         }
         for count in sizes {

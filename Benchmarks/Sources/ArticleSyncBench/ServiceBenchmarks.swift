@@ -75,7 +75,9 @@ enum MergeBenchmark {
     }
 }
 
-/// Edit on replica A → visible in replica B's database, both running `sync --watch`.
+/// Edit on replica A → visible in replica B's database, both running `sync --watch`. The edit is
+/// made by this process, as another `articlesync` command would: A's watcher notices it at its next
+/// tick (10 ms), pushes, the server notifies B, B pulls.
 enum LatencyBenchmark {
     static func run(samples: Int, environment: BenchEnvironment, log: (String) -> Void) throws -> Sample {
         let (server, token) = try environment.startServer("latency-server")
@@ -115,7 +117,8 @@ enum LatencyBenchmark {
             let elapsed = (ContinuousClock.now - start).seconds
             guard try b.article(article.idString)?.title == title else { throw BenchError("edit \(index) never reached B") }
             sample.values.append(elapsed * 1000)
-            usleep(100_000)
+            // A random pause, so edits do not fall in step with the watcher's clock.
+            usleep(UInt32(50_000 + (index * 7919) % 100_000))
         }
         log("  live latency: p50 \(String(format: "%.1f", sample.percentile(0.5))) ms, p99 \(String(format: "%.1f", sample.percentile(0.99))) ms")
         return sample
