@@ -136,4 +136,35 @@ import Testing
         #expect(try a.list().first { $0.id == ids[1] } != nil)
         #expect(try b.list().count == 3)
     }
+
+    @Test func editThroughTheEditorAndExportAsFiles() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+
+        // An "editor" that rewrites the title line of the file it is given.
+        let editor = try workspace.write("editor.sh", """
+            #!/bin/sh
+            awk 'NR == 3 { print "Judul dari editor"; next } { print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            """)
+        chmod(editor, 0o755)
+        let edited = try replica.run(["edit", id], environment: ["EDITOR": editor])
+        #expect(edited.status == 0, "\(edited.stderr)")
+        #expect(try replica.list()[0].title == "Judul dari editor")
+        // Saving the file unchanged changes nothing.
+        #expect(try replica.ok(["edit", id], environment: ["EDITOR": "true"]).contains("no changes"))
+        // An editor that leaves an invalid file is refused and nothing is saved.
+        let emptying = try workspace.write("empty-editor.sh", "#!/bin/sh\n: > \"$1\"\n")
+        chmod(emptying, 0o755)
+        #expect(try replica.run(["edit", id], environment: ["EDITOR": emptying]).status != 0)
+        #expect(try replica.list()[0].title == "Judul dari editor")
+
+        let target = workspace.root + "/exported"
+        #expect(try replica.ok(["export", target]).contains("exported 1 articles"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: target)
+        #expect(files.count == 1)
+        let text = try String(contentsOfFile: target + "/" + files[0], encoding: .utf8)
+        #expect(text.hasPrefix("News\n\nJudul dari editor\n\n") && text.hasSuffix("berlangsung. {viva}"))
+    }
 }
