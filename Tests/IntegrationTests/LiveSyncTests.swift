@@ -121,4 +121,31 @@ import Testing
         #expect(report.pushed == workspace.seedFiles.count)
         #expect(try replica.ok(["sync", "--quiet"]).isEmpty)
     }
+
+    /// On a terminal (a pseudo-terminal made by util-linux `script`), a download shows a bar with
+    /// count and rate; through a pipe, the same sync prints no bar.
+    @Test func progressBarOnATerminalOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            print("util-linux script is missing; the terminal progress test was skipped")
+            return
+        }
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let writer = try workspace.replica("writer", token: token)
+        var files: [String] = []
+        for index in 0..<1200 { files.append(try workspace.write("p\(index).txt", "News\n\nArtikel \(index)\n\nIsi \(index). {x}")) }
+        try writer.ok(["add"] + files)
+        try writer.ok(["sync"])
+
+        let onTerminal = try workspace.replica("terminal", token: token)
+        let shown = try runProgram("/usr/bin/script", ["-qec", "\(Products.client) -C \(onTerminal.path) sync", "/dev/null"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("] 100%  1200 articles"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("/s"))
+
+        let piped = try workspace.replica("piped", token: token)
+        let plain = try piped.ok(["sync"])
+        #expect(!plain.contains("["))
+        #expect(plain.contains("pulled 1200"))
+    }
 }
