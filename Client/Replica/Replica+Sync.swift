@@ -11,14 +11,6 @@ public struct SyncTally: Sendable, Equatable {
     public var rejected = 0
 
     public init() {}
-
-    public static func += (lhs: inout SyncTally, rhs: SyncTally) {
-        lhs.received += rhs.received
-        lhs.accepted += rhs.accepted
-        lhs.merged += rhs.merged
-        lhs.conflicts += rhs.conflicts
-        lhs.rejected += rhs.rejected
-    }
 }
 
 /// The replica's half of the sync algorithm: each method is one transaction the sync engine calls

@@ -145,7 +145,7 @@ public struct ServerConnection: ServerRequester {
     }
 
     static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {
-        "sha256:" + SHA256.hash(data: try certificate.toDERBytes()).hexString
+        CertificateFingerprint.of(der: try certificate.toDERBytes())
     }
 
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator

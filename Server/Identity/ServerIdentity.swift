@@ -24,7 +24,7 @@ public struct ServerIdentity: Sendable {
 
     /// `sha256:<hex>` of a certificate, the form `--fingerprint` takes.
     public static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {
-        "sha256:" + SHA256.hash(data: try certificate.toDERBytes()).hexString
+        CertificateFingerprint.of(der: try certificate.toDERBytes())
     }
 
     /// Loads the identity from `certificateFile`/`keyFile`, or makes a new self-signed one there when

@@ -37,6 +37,4 @@ public final class ChangeNotifier: Sendable {
         }
         for continuation in targets { continuation.yield(headSeq) }
     }
-
-    public var subscriberCount: Int { subscribers.withLockedValue { $0.count } }
 }

@@ -21,7 +21,7 @@ enum RawTLSClient {
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let handler = try NIOSSLClientHandler(context: context, serverHostname: nil) { certificates, promise in
-                        let received = certificates.first.flatMap { try? "sha256:" + SHA256.hash(data: $0.toDERBytes()).hexString }
+                        let received = certificates.first.flatMap { try? CertificateFingerprint.of(der: $0.toDERBytes()) }
                         promise.succeed(received == fingerprint ? .certificateVerified : .failed)
                     }
                     try channel.pipeline.syncOperations.addHandler(handler)
