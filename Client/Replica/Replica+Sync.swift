@@ -13,6 +13,12 @@ public struct SyncTally: Sendable, Equatable {
     public init() {}
 }
 
+/// Mutations to send in one push, and the outbox position of the last one.
+public struct PushBatch: Sendable {
+    public var mutations: [Mutation]
+    public var lastPosition: Int64
+}
+
 /// The replica's half of the sync algorithm: each method is one transaction the sync engine calls
 /// between network round trips.
 extension Replica {
@@ -35,27 +41,43 @@ extension Replica {
         }
     }
 
-    /// The next mutations to push: the oldest entry of each article that is not waiting for an
-    /// earlier entry, not rejected and not in conflict. They are marked sent (frozen) first.
+    /// The next mutations to push (see `nextPushBatch`), with no byte budget.
     public func nextPush(limit: Int) throws -> [Mutation] {
+        try nextPushBatch(limit: limit, byteBudget: .max).mutations
+    }
+
+    /// The next mutations to push: the oldest entry of each article that is not waiting for an
+    /// earlier entry, not rejected and not in conflict, oldest first, after outbox position `after`
+    /// (the last position of a batch still on its way). They are marked sent (frozen) first. At most
+    /// `limit` of them and `byteBudget` bytes of article text, but always at least one.
+    public func nextPushBatch(limit: Int, byteBudget: Int, after: Int64 = 0) throws -> PushBatch {
         // Most syncs have nothing to push: find that out without a write transaction.
         let anything = try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE rejectedReason IS NULL)") ?? false }
-        guard anything else { return [] }
+        guard anything else { return PushBatch(mutations: [], lastPosition: after) }
         return try pool.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM outbox AS entry
-                WHERE rejectedReason IS NULL AND baseVersion IS NOT NULL
+                WHERE position > ? AND rejectedReason IS NULL AND baseVersion IS NOT NULL
                   AND position = (SELECT MIN(position) FROM outbox WHERE articleID = entry.articleID)
                   AND articleID NOT IN (SELECT articleID FROM conflict)
                 ORDER BY position LIMIT ?
-                """), arguments: [limit])
-            let entries = try rows.map(Self.outboxEntry)
+                """), arguments: [after, limit])
+            var entries: [OutboxEntry] = []
+            var bytes = 0
+            for row in rows {
+                let entry = try Self.outboxEntry(row)
+                let size = entry.article.textByteCount
+                if !entries.isEmpty, bytes + size > byteBudget { break }
+                bytes += size
+                entries.append(entry)
+            }
             let unsent = entries.filter { $0.sentAt == nil }.map(\.position)
             if !unsent.isEmpty {
                 try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position IN (\(unsent.map { _ in "?" }.joined(separator: ",")))",
                                arguments: StatementArguments([Self.timestamp()] + unsent.map { $0 as any DatabaseValueConvertible }))
             }
-            return entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) }
+            return PushBatch(mutations: entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) },
+                             lastPosition: entries.last?.position ?? after)
         }
     }
 

@@ -5,10 +5,22 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// Sends one request and waits for its answer; what the sync algorithm needs from a connection.
+/// What the sync algorithm needs from a connection: send requests, and wait for their answers,
+/// which come in the order the requests went out. Sending the next request before the answer to
+/// the last one is read lets the server work while the client does (see SyncEngine.pull).
 public protocol ServerRequester {
-    /// `makeMessage` gets the request id to use. A server `error` answer is thrown as ``ServerRefusal``.
-    mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage
+    /// Sends a request; `makeMessage` gets the request id to use, which is returned.
+    mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64
+    /// Waits for the answer to request `id`. A server `error` answer is thrown as ``ServerRefusal``.
+    mutating func reply(to id: UInt64) async throws -> ServerMessage
+}
+
+extension ServerRequester {
+    /// Sends a request and waits for its answer.
+    public mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage {
+        let id = try await send(makeMessage)
+        return try await reply(to: id)
+    }
 }
 
 /// One TLS connection to a sync server, checked by fingerprint or CA, speaking request/response:
@@ -150,13 +162,18 @@ public struct ServerConnection: ServerRequester {
 
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    let codec = MessageCodec()
+    /// JSON until the server's `welcome` names another encoding.
+    var codec = MessageCodec()
     var nextRequestID: UInt64 = 1
 
-    public mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage {
+    public mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
         let id = nextRequestID
         nextRequestID += 1
         try await outbound.write(try codec.encode(makeMessage(id)))
+        return id
+    }
+
+    public mutating func reply(to id: UInt64) async throws -> ServerMessage {
         while true {
             guard let frame = try await iterator.next() else {
                 throw ReplicaError("the server closed the connection before answering; try `articlesync sync` again")
@@ -165,6 +182,10 @@ public struct ServerConnection: ServerRequester {
             // Unasked messages (notify) are not answers; an error without an id ends the connection.
             if reply.requestID == nil, case .notify = reply { continue }
             if case .error(_, let code, let message) = reply { throw ServerRefusal(code: code, message: message) }
+            guard reply.requestID == id else {
+                throw ReplicaError("the server answered request \(reply.requestID.map(String.init) ?? "?") while request \(id) was due; is it an ArticleSync server of a compatible version?")
+            }
+            codec.adopt(reply)
             return reply
         }
     }

@@ -37,8 +37,13 @@ public struct SyncProgress: Sendable {
 /// The sync algorithm: pull until caught up (cursor saved with every batch), push the outbox
 /// (answers applied in one transaction per push), then pull what arrived meanwhile.
 public struct SyncEngine: Sendable {
-    public var pullBatchSize = 500
-    public var pushBatchSize = 200
+    public var pullBatchSize = 1000
+    public var pushBatchSize = 500
+    /// Article text per push. Frames are at most 16 MiB and JSON (spoken with older servers) can
+    /// blow text up several times with escapes, so a push stays well below.
+    public var pushByteBudget = 2 << 20
+    /// The encodings offered in `hello` (tests turn binary off to exercise the JSON path).
+    public var offeredEncodings: [WireEncoding] = [.binary]
     /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
     public var prefer: MergeSide?
     /// Told after every pulled batch of a download (for progress bars).
@@ -70,9 +75,10 @@ public struct SyncEngine: Sendable {
     /// `hello`, and what `welcome` says about the server; returns its head seq.
     func hello(_ connection: inout some ServerRequester, state: SyncState, token: String, into report: inout SyncReport) async throws -> Int64 {
         let welcome = try await connection.request {
-            .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
+            .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
+                   encodings: offeredEncodings)
         }
-        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access) = welcome else {
+        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _) = welcome else {
             throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
         }
         report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch) || report.redownloaded
@@ -89,8 +95,10 @@ public struct SyncEngine: Sendable {
         // settled and pushed in the next round. Each round settles or parks everything it sent.
         for _ in 0..<10 {
             if let prefer { report.resolvedByPreference += try replica.resolveAll(preferring: prefer) }
-            guard try await push(&connection, into: &report) else { break }
-            try await pull(&connection, into: &report)
+            let pushed = try await push(&connection, into: &report)
+            guard pushed.sentAny else { break }
+            // What was just acknowledged is in the replica exactly as the server has it: not again.
+            try await pull(&connection, skipping: pushed.acknowledged, into: &report)
         }
     }
 
@@ -102,51 +110,84 @@ public struct SyncEngine: Sendable {
         report.unresolvedConflicts = waiting.conflicts
     }
 
-    /// Pulls until caught up. `headSeq` (from `welcome`) lets progress be reported as a fraction.
-    func pull(_ connection: inout some ServerRequester, upTo headSeq: Int64? = nil, into report: inout SyncReport) async throws {
+    /// Pulls until caught up. `headSeq` (from `welcome`) lets progress be reported as a fraction;
+    /// articles whose seq is in `skipping` are not sent (see `SeqRanges`).
+    ///
+    /// The next batch is asked for as soon as a batch arrives, before it is stored, so the server
+    /// reads and sends one batch while the replica writes the previous one.
+    func pull(_ connection: inout some ServerRequester, upTo headSeq: Int64? = nil, skipping: [Int64] = [],
+              into report: inout SyncReport) async throws {
         let start = try replica.syncState().cursor
+        let skip = SeqRanges.covering(skipping, after: start)
         let began = ContinuousClock.now
+        var cursor = start
+        var pending = try await connection.send { .pull(id: $0, cursor: start, limit: pullBatchSize, skip: skip) }
         while true {
-            let cursor = try replica.syncState().cursor
-            let reply = try await connection.request { .pull(id: $0, cursor: cursor, limit: pullBatchSize) }
+            let reply = try await connection.reply(to: pending)
             guard case .changes(_, let articles, let newCursor, let more) = reply else {
                 throw ReplicaError("the server answered pull with \(reply) instead of changes")
             }
+            // A server that says "more" without moving the cursor would be asked the same forever.
+            let another = more && newCursor > cursor
+            if another {
+                pending = try await connection.send { .pull(id: $0, cursor: newCursor, limit: pullBatchSize, skip: skip) }
+            }
             let tally = try replica.applyPulled(articles, cursor: newCursor)
+            cursor = max(cursor, newCursor)
             report.pulled += tally.received
             report.merged += tally.merged
             report.newConflicts += tally.conflicts
             logger.debug("pulled", metadata: ["count": "\(articles.count)", "cursor": "\(newCursor)"])
             if let progress, let headSeq, headSeq > start {
                 let fraction = min(1, Double(newCursor - start) / Double(headSeq - start))
-                progress(SyncProgress(articles: report.pulled, fraction: more ? fraction : 1, elapsed: ContinuousClock.now - began, finished: !more))
+                progress(SyncProgress(articles: report.pulled, fraction: another ? fraction : 1, elapsed: ContinuousClock.now - began, finished: !another))
             }
-            if !more || articles.isEmpty { break }
+            if !another { break }
         }
         // Only after a complete download is "not sent back" known to mean "the server lost it".
         report.resent += try replica.finishResync()
     }
 
-    /// Pushes until nothing pushable is left; returns whether anything was sent.
-    func push(_ connection: inout some ServerRequester, into report: inout SyncReport) async throws -> Bool {
+    /// Pushes until nothing pushable is left. Returns whether anything was sent, and the seqs the
+    /// server accepted the mutations at.
+    ///
+    /// Up to two pushes are on their way at once: the next batch is read from the outbox and sent
+    /// while the server applies the previous one.
+    func push(_ connection: inout some ServerRequester, into report: inout SyncReport) async throws -> (sentAny: Bool, acknowledged: [Int64]) {
         var sentAny = false
-        // Each round acknowledges, rejects or parks every mutation it sends, so the outbox shrinks;
+        var acknowledged: [Int64] = []
+        var inFlight: [UInt64] = []
+        // Entries after this outbox position are not on their way yet. Entries that waited behind an
+        // answered one can sit before it, so when nothing is left after it the outbox is read again
+        // from the start; only an empty outbox with nothing in flight ends the push.
+        var after: Int64 = 0
+        // Each answer acknowledges, rejects or parks every mutation it covers, so the outbox shrinks;
         // the bound only guards against a server that keeps answering nonsense.
-        for _ in 0..<100_000 {
-            let mutations = try replica.nextPush(limit: pushBatchSize)
-            if mutations.isEmpty { break }
-            sentAny = true
-            let reply = try await connection.request { .push(id: $0, mutations: mutations) }
+        for _ in 0..<200_000 {
+            let batch = inFlight.count < 2 ? try replica.nextPushBatch(limit: pushBatchSize, byteBudget: pushByteBudget, after: after) : nil
+            if let batch, !batch.mutations.isEmpty {
+                sentAny = true
+                inFlight.append(try await connection.send { .push(id: $0, mutations: batch.mutations) })
+                after = batch.lastPosition
+                continue
+            }
+            guard !inFlight.isEmpty else {
+                if after == 0 { break }
+                after = 0
+                continue
+            }
+            let reply = try await connection.reply(to: inFlight.removeFirst())
             guard case .pushResult(_, let results) = reply else {
                 throw ReplicaError("the server answered push with \(reply) instead of pushResult")
             }
             let tally = try replica.applyPushResults(results)
+            acknowledged += results.compactMap { $0.status == .applied || $0.status == .duplicate ? $0.seq : nil }
             report.pushed += tally.accepted
             report.merged += tally.merged
             report.newConflicts += tally.conflicts
             report.rejected += tally.rejected
         }
-        return sentAny
+        return (sentAny, acknowledged)
     }
 
     /// Compares this replica with the server: one `checksum` request, and a `manifest` only when the
@@ -159,7 +200,8 @@ public struct SyncEngine: Sendable {
             to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
         ) { connection in
             _ = try await connection.request {
-                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection)
+                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
+                       encodings: offeredEncodings)
             }
             let reply = try await connection.request { .checksum(id: $0) }
             guard case .checksum(_, let checksum, let count, _) = reply else {

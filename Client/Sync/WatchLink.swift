@@ -17,22 +17,30 @@ struct WatchLink: ServerRequester {
     var events: AsyncStream<LinkEvent>.Iterator
     /// How long to wait for an answer before the connection counts as dead.
     let replyTimeout: Duration
-    let codec = MessageCodec()
+    /// JSON until the server's `welcome` names another encoding.
+    var codec = MessageCodec()
     var nextRequestID: UInt64 = 1
     /// The highest head seq a `notify` announced and no pull has covered yet.
     var announcedHead: Int64 = 0
     var lastHeard = ContinuousClock.now
 
-    mutating func request(_ makeMessage: (UInt64) -> ClientMessage) async throws -> ServerMessage {
+    mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
         let id = nextRequestID
         nextRequestID += 1
         try await outbound.write(try codec.encode(makeMessage(id)))
+        return id
+    }
+
+    mutating func reply(to id: UInt64) async throws -> ServerMessage {
         let deadline = ContinuousClock.now + replyTimeout
         while let event = await events.next() {
             switch event {
             case .frame(let frame):
                 let message = try receive(frame)
-                if message.requestID == id { return message }
+                if message.requestID == id {
+                    codec.adopt(message)
+                    return message
+                }
             case .tick:
                 if ContinuousClock.now > deadline {
                     throw ReplicaError("the server did not answer for \(replyTimeout); reconnecting")

@@ -9,12 +9,20 @@ public protocol ChangeLogStore: Sendable {
     /// Checks a bearer token for a collection. Throws ``AccessError`` when it does not grant access.
     func authorize(token: String, collection: String) async throws -> AccessGrant
     func headSeq(collectionID: Int64) async throws -> Int64
-    /// Articles of the collection whose latest change is after `cursor`, oldest first.
-    func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch
+    /// Articles of the collection whose latest change is after `cursor`, oldest first: at most
+    /// `limit` of them, and no more than `byteBudget` bytes of articles (but always at first one).
+    /// Articles whose seq lies in a `skip` range are left out; the cursor still moves past them.
+    func pull(collectionID: Int64, after cursor: Int64, limit: Int, byteBudget: Int, skip: [ClosedRange<Int64>]) async throws -> ChangeBatch
     /// Applies each mutation by compare-and-set in one transaction; answers only after it committed.
     func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult]
     func checksum(collectionID: Int64) async throws -> CollectionChecksum
     func manifest(collectionID: Int64) async throws -> [ManifestEntry]
+}
+
+extension ChangeLogStore {
+    public func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch {
+        try await pull(collectionID: collectionID, after: cursor, limit: limit, byteBudget: .max, skip: [])
+    }
 }
 
 public struct StoreIdentity: Sendable, Equatable {

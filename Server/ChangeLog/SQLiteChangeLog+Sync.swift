@@ -35,21 +35,42 @@ extension SQLiteChangeLog: ChangeLogStore {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM article WHERE collectionID = ?"), arguments: [collectionID]) ?? 0
     }
 
-    public func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch {
+    public func pull(collectionID: Int64, after cursor: Int64, limit: Int, byteBudget: Int, skip: [ClosedRange<Int64>]) async throws -> ChangeBatch {
         let limit = max(1, limit)
+        let skip = Array(skip.prefix(maximumPullSkipRanges))
+        // Skipped rows still come back (their seq moves the cursor) but without reading their state.
+        let skipped = skip.isEmpty ? "0" : skip.map { _ in "seq BETWEEN ? AND ?" }.joined(separator: " OR ")
+        let bounds = skip.flatMap { [$0.lowerBound, $0.upperBound] } + [collectionID, cursor]
         return try await pool.read { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT state, seq, mutationID, clientID FROM article
-                WHERE collectionID = ? AND seq > ? ORDER BY seq LIMIT ?
-                """), arguments: [collectionID, cursor, limit + 1])
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT seq, mutationID, clientID, CASE WHEN \(skipped) THEN NULL ELSE state END AS state FROM article
+                WHERE collectionID = ? AND seq > ? ORDER BY seq
+                """), arguments: StatementArguments(bounds))
             var articles: [ChangedArticle] = []
-            articles.reserveCapacity(min(rows.count, limit))
-            for row in rows.prefix(limit) {
-                let state: Data = row["state"]
-                let article = try Article(storageBytes: state)
-                articles.append(ChangedArticle(article: article, mutationID: row["mutationID"], clientID: row["clientID"]))
+            var bytes = 0
+            var newCursor = cursor
+            // Skipped rows cost little, but a reply must not wait on an unbounded scan either.
+            var scanned = 0
+            var more = false
+            while let row = try rows.next() {
+                guard scanned < limit * 20, articles.count < limit, bytes < byteBudget else {
+                    more = true
+                    break
+                }
+                scanned += 1
+                guard let state = row["state"] as Data? else {
+                    newCursor = row["seq"]
+                    continue
+                }
+                if !articles.isEmpty, bytes + state.count > byteBudget {
+                    more = true
+                    break
+                }
+                bytes += state.count
+                articles.append(ChangedArticle(article: try Article(storageBytes: state), mutationID: row["mutationID"], clientID: row["clientID"]))
+                newCursor = row["seq"]
             }
-            return ChangeBatch(articles: articles, cursor: articles.last?.article.seq ?? cursor, more: rows.count > limit)
+            return ChangeBatch(articles: articles, cursor: newCursor, more: more)
         }
     }
 

@@ -12,7 +12,6 @@ struct SyncSession {
     let notifier: ChangeNotifier
     let registry: ConnectionRegistry
     let logger: Logger
-    let codec = MessageCodec()
 
     /// What `hello` established.
     struct Peer {
@@ -38,6 +37,8 @@ struct SyncSession {
                 var registryKey: Int?
                 var subscription: Int?
                 var limiter = RequestRateLimiter(requestsPerSecond: configuration.maximumRequestsPerSecond)
+                // JSON until this side's welcome is written; then what the welcome named.
+                var codec = MessageCodec()
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await frame in inbound {
@@ -45,7 +46,14 @@ struct SyncSession {
                                 throw Refusal(id: nil, code: .limitExceeded,
                                               message: "more than \(configuration.maximumRequestsPerSecond) requests per second on one connection; slow down")
                             }
-                            let reply = try await handle(frame, peer: &peer, logger: &logger, subscription: subscription) { collectionID in
+                            let message: ClientMessage
+                            do throws(MessageDecodingError) {
+                                message = try codec.decodeClientMessage(frame)
+                            } catch {
+                                throw Refusal(id: nil, code: .badMessage, message: "\(error.reason); the connection is closed")
+                            }
+                            let reply = try await handle(message, peer: &peer, logger: &logger, subscription: subscription,
+                                                         encoding: codec.encoding) { [codec] collectionID in
                                 // Subscribe before the head is read for the answer, so no change falls between.
                                 guard subscription == nil else { return }
                                 let (token, heads) = notifier.subscribe(collectionID: collectionID)
@@ -62,6 +70,7 @@ struct SyncSession {
                                 registryKey = registry.open(clientID: peer.clientID, collection: peer.grant.collection, address: address)
                             }
                             try await outbound.write(try codec.encode(reply))
+                            if case .welcome(_, _, _, _, _, _, let agreed) = reply { codec.encoding = agreed }
                         }
                     } catch let refusal as Refusal {
                         logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
@@ -92,6 +101,7 @@ struct SyncSession {
 
     /// Answers a connection the server cannot take with one `error` and closes it.
     func refuse(_ connection: SyncServer.Connection, reason: String) async {
+        let codec = MessageCodec()  // the first frame is hello, so the answer is JSON
         try? await connection.executeThenClose { inbound, outbound in
             // Answer the first request: by then the TLS handshake is done and the error can be read.
             // A peer that sends nothing is dropped by the idle and handshake timeouts.
@@ -101,15 +111,10 @@ struct SyncSession {
     }
 
     /// Answers one request. `subscribe` is called (with the collection) when the peer subscribes.
-    func handle(_ frame: ByteBuffer, peer: inout Peer?, logger: inout Logger, subscription: Int?,
+    /// `encoding` is what the answer will be written in.
+    func handle(_ message: ClientMessage, peer: inout Peer?, logger: inout Logger, subscription: Int?, encoding: WireEncoding,
                 subscribe: (Int64) -> Void) async throws -> ServerMessage {
-        let message: ClientMessage
-        do {
-            message = try codec.decodeClientMessage(frame)
-        } catch {
-            throw Refusal(id: nil, code: .badMessage, message: "\(error.reason); the connection is closed")
-        }
-        if case .hello(let id, let version, let clientID, let token, let collection) = message {
+        if case .hello(let id, let version, let clientID, let token, let collection, let offered) = message {
             guard peer == nil else { throw Refusal(id: id, code: .badMessage, message: "hello was already sent on this connection") }
             guard version == articleSyncProtocolVersion else {
                 throw Refusal(id: id, code: .unsupportedVersion,
@@ -124,7 +129,7 @@ struct SyncSession {
             logger.info("opened", metadata: ["collection": "\(collection)", "access": "\(grant.access.rawValue)"])
             return .welcome(id: id, protocolVersion: articleSyncProtocolVersion, serverID: storeIdentity.serverID,
                             epoch: storeIdentity.epoch, headSeq: try await store.headSeq(collectionID: grant.collectionID),
-                            access: grant.access.rawValue)
+                            access: grant.access.rawValue, encoding: MessageCodec.choose(from: offered))
         }
         guard let current = peer else {
             throw Refusal(id: message.id, code: .helloRequired, message: "send hello (protocol version, client id, token, collection) first")
@@ -136,9 +141,10 @@ struct SyncSession {
             throw Refusal(id: message.id, code: .badMessage, message: "hello was already sent on this connection")
         case .ping(let id):
             return .pong(id: id)
-        case .pull(let id, let cursor, let limit):
+        case .pull(let id, let cursor, let limit, let skip):
             let batch = try await store.pull(collectionID: grant.collectionID, after: max(0, cursor),
-                                             limit: min(max(1, limit), configuration.maximumArticlesPerPull))
+                                             limit: min(max(1, limit), configuration.maximumArticlesPerPull),
+                                             byteBudget: Self.pullByteBudget(encoding), skip: skip)
             return .changes(id: id, articles: batch.articles, cursor: batch.cursor, more: batch.more)
         case .push(let id, let mutations):
             guard grant.access.canWrite else {
@@ -162,6 +168,15 @@ struct SyncSession {
         case .subscribe(let id):
             subscribe(grant.collectionID)
             return .notify(id: id, headSeq: try await store.headSeq(collectionID: grant.collectionID))
+        }
+    }
+
+    /// Article bytes per `changes` answer: half the frame size every client accepts in binary, an
+    /// eighth in JSON, whose escapes can blow text up several times. One article always fits.
+    static func pullByteBudget(_ encoding: WireEncoding) -> Int {
+        switch encoding {
+        case .binary: FrameDecoder.defaultMaximumFrameLength / 2
+        case .json: FrameDecoder.defaultMaximumFrameLength / 8
         }
     }
 

@@ -30,7 +30,7 @@ extension Article {
         field("source", source)
         field("tags", String(sortedTags.count))
         for tag in sortedTags { field("tag", tag) }
-        field("publishedAt", publishedAt.map { String(Int64($0.timeIntervalSince1970)) } ?? "")
+        field("publishedAt", publishedSeconds.map { String($0) } ?? "")
         field("deleted", isDeleted ? "1" : "0")
         return bytes
     }

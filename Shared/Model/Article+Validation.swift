@@ -18,9 +18,13 @@ extension Article {
         for tag in tags where tag.isEmpty || tag.contains(",") || tag.contains(where: Self.tagBreakingCharacters.contains) {
             return "the tag \"\(tag)\" is empty or contains one of , { } | or a line break"
         }
-        let size = title.utf8.count + body.utf8.count + category.utf8.count + source.utf8.count
-            + tags.reduce(0) { $0 + $1.utf8.count }
+        let size = textByteCount
         if size > sizeLimit { return "the article is \(size) bytes, over the \(sizeLimit)-byte limit" }
         return nil
+    }
+
+    /// UTF-8 bytes of the text fields: what the size limit counts, and what sync batches budget by.
+    public var textByteCount: Int {
+        title.utf8.count + body.utf8.count + category.utf8.count + source.utf8.count + tags.reduce(0) { $0 + $1.utf8.count }
     }
 }

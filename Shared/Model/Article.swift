@@ -57,6 +57,20 @@ public struct Article: Sendable, Hashable, Identifiable {
 
     /// The lowercase string form of `id` used on the wire, in files and in the databases.
     public var idString: String { id.uuidString.lowercased() }
+
+    /// The publication times a peer may send: years 1 to 9999, which also keeps every value exact
+    /// as a `Date` and safe to turn back into whole seconds.
+    public static let publishedAtRange: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    /// `publishedAt` as whole seconds since 1970, the form every encoding writes. Clamped to
+    /// `publishedAtRange`, so no date can make the conversion trap.
+    public var publishedSeconds: Int64? {
+        publishedAt.map { date in
+            let seconds = date.timeIntervalSince1970.rounded(.down)
+            guard seconds.isFinite else { return 0 }
+            return Int64(min(max(seconds, Double(Self.publishedAtRange.lowerBound)), Double(Self.publishedAtRange.upperBound)))
+        }
+    }
 }
 
 extension Article: Codable {
@@ -67,6 +81,9 @@ extension Article: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let published = try container.decodeIfPresent(Int64.self, forKey: .publishedAt)
+        if let published, !Self.publishedAtRange.contains(published) {
+            throw DecodingError.dataCorruptedError(forKey: .publishedAt, in: container, debugDescription: "publishedAt \(published) is not between year 1 and 9999")
+        }
         self.init(
             id: try container.decode(UUID.self, forKey: .id),
             title: try container.decode(String.self, forKey: .title),
@@ -89,7 +106,7 @@ extension Article: Codable {
         try container.encode(category, forKey: .category)
         try container.encode(source, forKey: .source)
         try container.encode(sortedTags, forKey: .tags)
-        try container.encodeIfPresent(publishedAt.map { Int64($0.timeIntervalSince1970) }, forKey: .publishedAt)
+        try container.encodeIfPresent(publishedSeconds, forKey: .publishedAt)
         try container.encode(isDeleted, forKey: .isDeleted)
         try container.encode(version, forKey: .version)
         try container.encode(seq, forKey: .seq)

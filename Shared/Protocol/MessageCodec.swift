@@ -1,25 +1,63 @@
 import Foundation
 import NIOCore
 
-/// Turns messages into frame payloads and back. The one place that knows the payload is JSON, so a
-/// binary encoding can be negotiated in `hello` later without touching the server or client logic.
+/// Turns messages into frame payloads and back, in the encoding agreed for the connection. The one
+/// place that knows what a payload looks like: server and client logic only see messages.
+///
+/// A connection starts in JSON; `hello` offers `binary-v1` and the `welcome` answer says what both
+/// sides use from then on. `adopt(_:)` makes that switch on the client, the server sets `encoding`
+/// after writing its welcome.
 public struct MessageCodec: Sendable {
-    public init() {}
+    public var encoding: WireEncoding
+
+    public init(encoding: WireEncoding = .json) {
+        self.encoding = encoding
+    }
 
     public func encode(_ message: ClientMessage, allocator: ByteBufferAllocator = .init()) throws -> ByteBuffer {
-        try encodeValue(message, allocator: allocator)
+        try encodeMessage(message, allocator: allocator)
     }
 
     public func encode(_ message: ServerMessage, allocator: ByteBufferAllocator = .init()) throws -> ByteBuffer {
-        try encodeValue(message, allocator: allocator)
+        try encodeMessage(message, allocator: allocator)
+    }
+
+    private func encodeMessage(_ message: some Encodable & BinaryWritable, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        switch encoding {
+        case .json: return try encodeValue(message, allocator: allocator)
+        case .binary:
+            var writer = BinaryWireWriter(buffer: allocator.buffer(capacity: 64))
+            message.write(to: &writer)
+            return writer.buffer
+        }
     }
 
     public func decodeClientMessage(_ payload: ByteBuffer) throws(MessageDecodingError) -> ClientMessage {
-        try decodeValue(ClientMessage.self, payload)
+        switch encoding {
+        case .json: return try decodeValue(ClientMessage.self, payload)
+        case .binary:
+            var reader = BinaryWireReader(buffer: payload)
+            return try ClientMessage(reading: &reader)
+        }
     }
 
     public func decodeServerMessage(_ payload: ByteBuffer) throws(MessageDecodingError) -> ServerMessage {
-        try decodeValue(ServerMessage.self, payload)
+        switch encoding {
+        case .json: return try decodeValue(ServerMessage.self, payload)
+        case .binary:
+            var reader = BinaryWireReader(buffer: payload)
+            return try ServerMessage(reading: &reader)
+        }
+    }
+
+    /// The client's half of the negotiation: after a `welcome`, speak what it names.
+    public mutating func adopt(_ message: ServerMessage) {
+        if case .welcome(_, _, _, _, _, _, let agreed) = message { encoding = agreed }
+    }
+
+    /// The server's half: the best encoding of the client's offer that this build speaks.
+    public static func choose(from offered: [WireEncoding]) -> WireEncoding {
+        offered.first ?? .json
     }
 
     private func encodeValue(_ value: some Encodable, allocator: ByteBufferAllocator) throws -> ByteBuffer {

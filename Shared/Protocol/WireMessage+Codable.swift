@@ -3,6 +3,7 @@
 enum WireKey: String, CodingKey {
     case type, id, protocolVersion, clientID, token, collection, cursor, limit, mutations
     case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message, entries
+    case encodings, encoding, skip
 }
 
 extension ClientMessage: Codable {
@@ -17,10 +18,13 @@ extension ClientMessage: Codable {
                 protocolVersion: try c.decode(Int.self, forKey: .protocolVersion),
                 clientID: try c.decode(String.self, forKey: .clientID),
                 token: try c.decode(String.self, forKey: .token),
-                collection: try c.decode(String.self, forKey: .collection)
+                collection: try c.decode(String.self, forKey: .collection),
+                // Encodings this build does not know are left out, not refused.
+                encodings: (try c.decodeIfPresent([String].self, forKey: .encodings) ?? []).compactMap(WireEncoding.init(rawValue:))
             )
         case "pull":
-            self = .pull(id: id, cursor: try c.decode(Int64.self, forKey: .cursor), limit: try c.decode(Int.self, forKey: .limit))
+            self = .pull(id: id, cursor: try c.decode(Int64.self, forKey: .cursor), limit: try c.decode(Int.self, forKey: .limit),
+                         skip: try c.decodeIfPresent([ClosedRange<Int64>].self, forKey: .skip) ?? [])
         case "push":
             self = .push(id: id, mutations: try c.decode([Mutation].self, forKey: .mutations))
         case "checksum":
@@ -40,16 +44,18 @@ extension ClientMessage: Codable {
         var c = encoder.container(keyedBy: WireKey.self)
         try c.encode(id, forKey: .id)
         switch self {
-        case .hello(_, let version, let clientID, let token, let collection):
+        case .hello(_, let version, let clientID, let token, let collection, let encodings):
             try c.encode("hello", forKey: .type)
             try c.encode(version, forKey: .protocolVersion)
             try c.encode(clientID, forKey: .clientID)
             try c.encode(token, forKey: .token)
             try c.encode(collection, forKey: .collection)
-        case .pull(_, let cursor, let limit):
+            if !encodings.isEmpty { try c.encode(encodings.map(\.rawValue), forKey: .encodings) }
+        case .pull(_, let cursor, let limit, let skip):
             try c.encode("pull", forKey: .type)
             try c.encode(cursor, forKey: .cursor)
             try c.encode(limit, forKey: .limit)
+            if !skip.isEmpty { try c.encode(skip, forKey: .skip) }
         case .push(_, let mutations):
             try c.encode("push", forKey: .type)
             try c.encode(mutations, forKey: .mutations)
@@ -77,7 +83,10 @@ extension ServerMessage: Codable {
                 serverID: try c.decode(String.self, forKey: .serverID),
                 epoch: try c.decode(String.self, forKey: .epoch),
                 headSeq: try c.decode(Int64.self, forKey: .headSeq),
-                access: try c.decode(String.self, forKey: .access)
+                access: try c.decode(String.self, forKey: .access),
+                // Absent from servers that only speak JSON; a name this build does not know fails
+                // the decoding, since nothing after it could be read.
+                encoding: try c.decodeIfPresent(WireEncoding.self, forKey: .encoding) ?? .json
             )
         case "changes":
             self = .changes(
@@ -117,7 +126,7 @@ extension ServerMessage: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: WireKey.self)
         switch self {
-        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access):
+        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding):
             try c.encode("welcome", forKey: .type)
             try c.encode(id, forKey: .id)
             try c.encode(version, forKey: .protocolVersion)
@@ -125,6 +134,7 @@ extension ServerMessage: Codable {
             try c.encode(epoch, forKey: .epoch)
             try c.encode(headSeq, forKey: .headSeq)
             try c.encode(access, forKey: .access)
+            if encoding != .json { try c.encode(encoding, forKey: .encoding) }
         case .changes(let id, let articles, let cursor, let more):
             try c.encode("changes", forKey: .type)
             try c.encode(id, forKey: .id)

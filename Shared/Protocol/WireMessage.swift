@@ -1,7 +1,12 @@
 import Foundation
 
 /// The protocol version this build speaks; `hello` carries it and the server refuses others by name.
+/// Additions that older peers can ignore (an encoding offer, pull skip ranges) do not change it.
 public let articleSyncProtocolVersion = 1
+
+/// The most skip ranges a server looks at in one `pull`; further ranges are ignored, which only
+/// means those articles are sent anyway.
+public let maximumPullSkipRanges = 256
 
 /// One change a client asks the server to apply.
 ///
@@ -67,10 +72,24 @@ public struct ChangedArticle: Sendable, Hashable, Codable {
     }
 }
 
+/// How the frames after `hello`/`welcome` are written. `hello` offers encodings, `welcome` names the
+/// one the server picked; `hello` and `welcome` themselves are always JSON, so any two versions can
+/// start talking. Names this build does not know are ignored on the way in.
+public enum WireEncoding: String, Sendable, Hashable, CaseIterable, Codable {
+    /// One flat JSON object per frame: what every peer speaks, easy to read in a packet dump.
+    case json
+    /// Length-prefixed fields (see BinaryWireFormat): several times cheaper to write and read
+    /// than JSON for article bodies, which is what a sync mostly moves.
+    case binary = "binary-v1"
+}
+
 /// Messages a client sends. Every one carries a request `id` that the answer repeats.
 public enum ClientMessage: Sendable, Hashable {
-    case hello(id: UInt64, protocolVersion: Int, clientID: String, token: String, collection: String)
-    case pull(id: UInt64, cursor: Int64, limit: Int)
+    /// `encodings`: those the client can speak besides JSON, best first.
+    case hello(id: UInt64, protocolVersion: Int, clientID: String, token: String, collection: String, encodings: [WireEncoding] = [])
+    /// `skip`: seq ranges the client already holds exactly (its own pushes acknowledged on this
+    /// connection); the server leaves those articles out but moves the cursor past them.
+    case pull(id: UInt64, cursor: Int64, limit: Int, skip: [ClosedRange<Int64>] = [])
     case push(id: UInt64, mutations: [Mutation])
     case checksum(id: UInt64)
     case manifest(id: UInt64)
@@ -80,7 +99,7 @@ public enum ClientMessage: Sendable, Hashable {
 
     public var id: UInt64 {
         switch self {
-        case .hello(let id, _, _, _, _), .pull(let id, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
+        case .hello(let id, _, _, _, _, _), .pull(let id, _, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
              .subscribe(let id), .ping(let id): id
         }
     }
@@ -91,13 +110,14 @@ public enum ServerMessage: Sendable, Hashable {
     /// The request id this message answers; nil for unasked messages (`notify`, some `error`s).
     public var requestID: UInt64? {
         switch self {
-        case .welcome(let id, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
+        case .welcome(let id, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
              .manifest(let id, _), .pong(let id): id
         case .notify(let id, _), .error(let id, _, _): id
         }
     }
 
-    case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String)
+    /// `encoding`: what every later frame, in both directions, is written in.
+    case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String, encoding: WireEncoding = .json)
     case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
     case pushResult(id: UInt64, results: [MutationResult])
     case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)

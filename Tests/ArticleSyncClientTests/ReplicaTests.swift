@@ -83,6 +83,34 @@ import Testing
         #expect(try replica.conflicts().isEmpty)
     }
 
+    @Test func pushBatchesKeepToTheirBudgetAndSkipWhatIsOnItsWay() throws {
+        defer { cleanUp() }
+        let articles = try replica.add((0..<5).map { index in
+            var article = sample("t\(index)")
+            article.body = String(repeating: "kata ", count: 200)  // 1 KB of text each
+            return article
+        })
+        // 2.5 KB: two articles, not three; a budget below one article still sends one.
+        let first = try replica.nextPushBatch(limit: 10, byteBudget: 2_500)
+        #expect(first.mutations.map(\.article.title) == ["t0", "t1"])
+        let second = try replica.nextPushBatch(limit: 10, byteBudget: 1, after: first.lastPosition)
+        #expect(second.mutations.map(\.article.title) == ["t2"])
+        // While the first two are on their way, the rest comes after them; from the start, the
+        // unanswered entries come again (a retry) first.
+        #expect(try replica.nextPushBatch(limit: 10, byteBudget: .max, after: second.lastPosition).mutations.map(\.article.title) == ["t3", "t4"])
+        #expect(try replica.nextPush(limit: 10).map(\.article.title) == ["t0", "t1", "t2", "t3", "t4"])
+        // An edit made while its article is on its way waits behind it. When a later batch has been
+        // sent meanwhile, the edit sits before that batch's last position once its turn comes:
+        // reading after that position misses it, reading from the start finds it.
+        try replica.update(articles[0].idString) { $0.title = "t0 edited" }
+        _ = try replica.add([sample("t5")])
+        let later = try replica.nextPushBatch(limit: 10, byteBudget: .max, after: first.lastPosition)
+        #expect(later.mutations.map(\.article.title) == ["t2", "t3", "t4", "t5"])
+        _ = try replica.applyPushResults([MutationResult(mutationID: first.mutations[0].mutationID, status: .applied, version: 1, seq: 1)])
+        #expect(try replica.nextPushBatch(limit: 10, byteBudget: .max, after: later.lastPosition).mutations.isEmpty)
+        #expect(try replica.nextPush(limit: 10).map(\.article.title).contains("t0 edited"))
+    }
+
     @Test func ownEditPulledBackAfterALostAcknowledgementIsNotAConflict() throws {
         defer { cleanUp() }
         let article = try replica.add([sample()])[0]

@@ -90,6 +90,45 @@ import Testing
         #expect(try await store.pull(collectionID: articles, after: cursor, limit: 10).articles.isEmpty)
     }
 
+    @Test func pullStopsAtTheByteBudgetButAlwaysSendsOneArticle() async throws {
+        var big = article("big")
+        big.body = String(repeating: "kata ", count: 2000)  // 10 KB
+        let mutations = (0..<6).map { index in
+            var copy = big
+            copy.id = UUID()
+            copy.title = "big \(index)"
+            return Mutation(mutationID: "m\(index)", baseVersion: 0, article: copy)
+        }
+        _ = try await push(mutations)
+        // 25 KB holds two 10 KB articles, not three.
+        let first = try await store.pull(collectionID: articles, after: 0, limit: 100, byteBudget: 25_000, skip: [])
+        #expect(first.articles.map(\.article.title) == ["big 0", "big 1"])
+        #expect(first.more && first.cursor == first.articles[1].article.seq)
+        // A budget smaller than one article still moves: one article per batch.
+        let tiny = try await store.pull(collectionID: articles, after: first.cursor, limit: 100, byteBudget: 10, skip: [])
+        #expect(tiny.articles.map(\.article.title) == ["big 2"] && tiny.more)
+        // The last article, exactly at the end, is not lost to the budget check.
+        let rest = try await store.pull(collectionID: articles, after: tiny.cursor, limit: 100, byteBudget: 25_000, skip: [])
+        #expect(rest.articles.map(\.article.title) == ["big 3", "big 4"] && rest.more)
+        let last = try await store.pull(collectionID: articles, after: rest.cursor, limit: 100, byteBudget: 25_000, skip: [])
+        #expect(last.articles.map(\.article.title) == ["big 5"] && !last.more)
+    }
+
+    @Test func skippedSeqsAreLeftOutButTheCursorMovesPastThem() async throws {
+        let results = try await push((0..<10).map { Mutation(mutationID: "m\($0)", baseVersion: 0, article: article("t\($0)")) })
+        let seqs = results.compactMap(\.seq)
+        let skip = [seqs[0]...seqs[3], seqs[6]...seqs[6], seqs[8]...seqs[9]]
+        let batch = try await store.pull(collectionID: articles, after: 0, limit: 100, byteBudget: .max, skip: skip)
+        #expect(batch.articles.map(\.article.title) == ["t4", "t5", "t7"])
+        #expect(batch.cursor == seqs[9] && !batch.more)
+        // All skipped: nothing sent, but the cursor reaches the end.
+        let none = try await store.pull(collectionID: articles, after: 0, limit: 100, byteBudget: .max, skip: [seqs[0]...seqs[9]])
+        #expect(none.articles.isEmpty && none.cursor == seqs[9] && !none.more)
+        // The limit counts articles sent, not articles skipped.
+        let limited = try await store.pull(collectionID: articles, after: 0, limit: 2, byteBudget: .max, skip: [seqs[0]...seqs[3]])
+        #expect(limited.articles.map(\.article.title) == ["t4", "t5"] && limited.more)
+    }
+
     @Test func pullShowsOnlyTheLatestStateOfEachArticle() async throws {
         var edited = article()
         for version in 0..<5 {

@@ -35,8 +35,9 @@ import Testing
             try await RawTLSClient.exchange(bytes, port: workspace.server.port, fingerprint: workspace.server.fingerprint, closeAfterSending: closeAfterSending)
         }
 
-        func hello(version: Int = articleSyncProtocolVersion, token: String? = nil) -> [UInt8] {
-            RawTLSClient.frame(#"{"type":"hello","id":1,"protocolVersion":\#(version),"clientID":"raw","token":"\#(token ?? self.token)","collection":"articles"}"#)
+        func hello(version: Int = articleSyncProtocolVersion, token: String? = nil, binary: Bool = false) -> [UInt8] {
+            let offer = binary ? #","encodings":["binary-v1"]"# : ""
+            return RawTLSClient.frame(#"{"type":"hello","id":1,"protocolVersion":\#(version),"clientID":"raw","token":"\#(token ?? self.token)","collection":"articles"\#(offer)}"#)
         }
     }
 
@@ -63,6 +64,54 @@ import Testing
             }
         }
         try setup.expectStillServing(changesBefore: before)
+    }
+
+    /// After a binary-v1 welcome, frames that lie about their lengths or break the rules are refused
+    /// with a reason, in binary, and nothing is applied.
+    @Test func damagedBinaryFramesGetClearErrors() async throws {
+        let setup = try Setup()
+        let before = setup.changes
+        let binary = MessageCodec(encoding: .binary)
+        let article = Article(title: "Judul", body: "Isi.", category: "News", source: "viva", publishedAt: Date(timeIntervalSince1970: 1_600_000_000))
+        let push = Array(try binary.encode(ClientMessage.push(id: 2, mutations: [Mutation(mutationID: "m", baseVersion: 0, article: article)])).readableBytesView)
+        var countLie = push
+        countLie.replaceSubrange(9..<13, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        var pastTheEnd = push
+        pastTheEnd.replaceSubrange(13..<17, with: [0, 0x10, 0, 0])
+        let seconds = withUnsafeBytes(of: Int64(1_600_000_000).bigEndian, Array.init)
+        var farFuture = push
+        if let at = (0..<push.count - 8).first(where: { Array(push[$0..<$0 + 8]) == seconds }) {
+            farFuture.replaceSubrange(at..<at + 8, with: withUnsafeBytes(of: Int64.max.bigEndian, Array.init))
+        }
+        var backwards = ByteBuffer()
+        backwards.writeInteger(UInt8(2)); backwards.writeInteger(UInt64(2)); backwards.writeInteger(Int64(0)); backwards.writeInteger(Int64(10))
+        backwards.writeInteger(UInt32(1)); backwards.writeInteger(Int64(9)); backwards.writeInteger(Int64(3))
+        let cases: [(String, [UInt8], String)] = [
+            ("an array count past the end", countLie, "claims"),
+            ("a string past the end", pastTheEnd, "longer than"),
+            ("a publication time in year 292 billion", farFuture, "year 1 and 9999"),
+            ("a backward skip range", Array(backwards.readableBytesView), "backwards"),
+            ("trailing bytes", push + [0], "follow the end"),
+            ("an unknown type", [0x42, 0, 0, 0, 0, 0, 0, 0, 2], "unknown message type"),
+            ("JSON after binary was agreed", Array(#"{"type":"ping","id":2}"#.utf8), "unknown message type 123"),
+        ]
+        for (name, bytes, text) in cases {
+            let answer = try await setup.send(setup.hello(binary: true) + RawTLSClient.frame(bytes))
+            #expect(answer.closedByServer, "\(name): the connection stays open")
+            guard case .welcome(_, _, _, _, _, _, .binary) = answer.messages.first else {
+                Issue.record("\(name): no binary welcome: \(answer.messages)")
+                continue
+            }
+            #expect(RawTLSClient.errorCodes(answer.messages) == [.badMessage], "\(name): \(answer.messages)")
+            #expect(RawTLSClient.errorText(answer.messages).contains(text), "\(name): \(RawTLSClient.errorText(answer.messages))")
+        }
+        try setup.expectStillServing(changesBefore: before)
+        // And a well-formed binary push over the same raw path is applied, to show the cases above
+        // failed for what they broke and not for something else (the bad frame after it ends the
+        // connection, so the answers can be read).
+        let good = try await setup.send(setup.hello(binary: true) + RawTLSClient.frame(push) + RawTLSClient.frame([0x42]))
+        #expect(good.messages.contains { if case .pushResult(_, let results) = $0 { results.first?.status == .applied } else { false } }, "\(good.messages)")
+        #expect(setup.changes != before)
     }
 
     @Test func plainTCPToTheTLSPortIsDroppedAndTheServerCarriesOn() async throws {

@@ -19,13 +19,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
     @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false
     @Flag(help: "Only the live-sync latency (for profiling it).") var latencyOnly = false
+    @Option(help: "Only the initial-sync and push figures for this N (for profiling them).") var transferOnly: Int?
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-        let sizes = mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+        let sizes = transferOnly.map { [$0] } ?? (mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000])
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
         log("generating \(sizes.max() ?? 0) articles")
@@ -52,6 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
             log("N = \(count)")
             report.transfers.append(try TransferBenchmarks.run(count: count, environment: environment, log: log))
         }
+        if transferOnly != nil { return }
         log("one-article incremental sync with 20,000 articles")
         report.incremental = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
         log("concurrent pushes: 50 clients")

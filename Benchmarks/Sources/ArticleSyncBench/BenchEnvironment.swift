@@ -34,9 +34,18 @@ struct BenchEnvironment {
         return (directory, replica)
     }
 
-    /// `articlesync -C DIR sync --quiet` as its own process: time and peak memory.
+    /// `articlesync -C DIR sync --quiet` as its own process: time and peak memory. With
+    /// ARTICLESYNC_BENCH_PERF=DIR in the environment each sync runs under `perf record -g`, writing
+    /// DIR/<replica name>.data (the times then include perf's overhead).
     func syncProcess(_ directory: ReplicaDirectory) throws -> ProcessCost {
-        let cost = try measureProcess(client, ["-C", directory.path, "sync", "--quiet"])
+        let sync = [client, "-C", directory.path, "sync", "--quiet"]
+        let cost: ProcessCost
+        if let perfDirectory = ProcessInfo.processInfo.environment["ARTICLESYNC_BENCH_PERF"] {
+            let name = URL(fileURLWithPath: directory.path).deletingLastPathComponent().lastPathComponent
+            cost = try measureProcess("/usr/bin/perf", ["record", "-q", "-g", "-o", "\(perfDirectory)/\(name).data", "--"] + sync)
+        } else {
+            cost = try measureProcess(sync[0], Array(sync.dropFirst()))
+        }
         guard cost.status == 0 else { throw BenchError("sync of \(directory.path) exited \(cost.status)") }
         return cost
     }

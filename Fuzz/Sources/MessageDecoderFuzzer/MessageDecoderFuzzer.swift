@@ -1,17 +1,22 @@
 import ArticleSyncShared
 import NIOCore
 
-/// Decodes arbitrary bytes as a client and as a server message. Whatever decodes must encode and
-/// decode again to the same message.
+/// Decodes arbitrary bytes as a client and as a server message, in JSON and in binary-v1. Whatever
+/// decodes must encode and decode again to the same message.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMessageDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let payload = ByteBuffer(bytes: UnsafeBufferPointer(start: start, count: count))
-    let codec = MessageCodec()
+    for encoding in WireEncoding.allCases {
+        check(payload, MessageCodec(encoding: encoding))
+    }
+    return 0
+}
+
+func check(_ payload: ByteBuffer, _ codec: MessageCodec) {
     if let message = try? codec.decodeClientMessage(payload), let encoded = try? codec.encode(message) {
         precondition((try? codec.decodeClientMessage(encoded)) == message, "client message does not survive a round trip")
     }
     if let message = try? codec.decodeServerMessage(payload), let encoded = try? codec.encode(message) {
         precondition((try? codec.decodeServerMessage(encoded)) == message, "server message does not survive a round trip")
     }
-    return 0
 }

@@ -59,8 +59,13 @@ enum RawTLSClient {
     static func decodeFrames(_ buffer: ByteBuffer) -> [ServerMessage] {
         var buffer = buffer
         var messages: [ServerMessage] = []
+        // JSON until a welcome names another encoding, as a real client reads.
+        var codec = MessageCodec()
         while let length = buffer.readInteger(as: UInt32.self), let payload = buffer.readSlice(length: Int(length)) {
-            if let message = try? MessageCodec().decodeServerMessage(payload) { messages.append(message) }
+            if let message = try? codec.decodeServerMessage(payload) {
+                messages.append(message)
+                codec.adopt(message)
+            }
         }
         return messages
     }

@@ -1,0 +1,88 @@
+import ArticleSyncClient
+import ArticleSyncShared
+import ArticleSyncStress
+import Foundation
+import Logging
+import Testing
+
+/// The binary encoding, the batch budgets and the pull skip ranges, against a real server process.
+@Suite(.timeLimit(.minutes(5))) struct WireEncodingTests {
+    struct Report: Decodable {
+        var pulled: Int
+        var pushed: Int
+        var pending: Int
+    }
+
+    func sync(_ replica: ReplicaCLI) throws -> Report {
+        try JSONDecoder().decode(Report.self, from: Data(try replica.ok(["sync", "--json"]).utf8))
+    }
+
+    /// 24 articles of 750 KB are 18 MB, more than one 16 MiB frame: pushes and pulls must be cut by
+    /// bytes, not only by count, or the sync is refused forever.
+    @Test func articlesTogetherLargerThanAFrameSync() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let writer = try workspace.replica("writer", token: token)
+        let reader = try workspace.replica("reader", token: token)
+        let paragraph = String(repeating: "Kata yang panjang sekali untuk mengisi halaman ini. ", count: 50)
+        let body = Array(repeating: paragraph, count: 290).joined(separator: "\n\n")
+        let files = try (0..<24).map { index in
+            try workspace.write("big-\(index).txt", "Arsip\n\nArtikel besar nomor \(index)\n\n\(body) {sumber | tags: besar}\n")
+        }
+        try writer.ok(["add"] + files)
+        let pushed = try sync(writer)
+        #expect(pushed.pushed == 24 && pushed.pending == 0)
+        let pulled = try sync(reader)
+        #expect(pulled.pulled == 24)
+        #expect(try reader.hashes() == writer.hashes())
+    }
+
+    /// What a replica just pushed is in it exactly as the server stored it: the pull that follows
+    /// the push leaves it out, and only other replicas' changes come down.
+    @Test func ownAcknowledgedPushesAreNotDownloadedAgain() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add"] + workspace.seedFiles)
+        let first = try sync(a)
+        #expect(first.pushed == workspace.seedFiles.count && first.pulled == 0)
+        #expect(try sync(b).pulled == workspace.seedFiles.count)
+
+        let ids = try a.list().map(\.id).sorted()
+        try b.ok(["set", String(ids[0].prefix(8)), "--title", "Diubah di b"])
+        #expect(try sync(b).pulled == 0)
+        try a.ok(["set", String(ids[1].prefix(8)), "--category", "Diubah di a"])
+        let second = try sync(a)
+        #expect(second.pushed == 1 && second.pulled == 1, "only b's edit comes down")
+        #expect(try sync(b).pulled == 1)
+        #expect(try a.hashes() == b.hashes())
+        // A replica made afresh still gets everything, a's own articles included.
+        let fresh = try workspace.replica("fresh", token: token)
+        #expect(try sync(fresh).pulled == workspace.seedFiles.count)
+        #expect(try fresh.hashes() == a.hashes())
+    }
+
+    /// A client that offers no binary encoding (an older build) is served in JSON from start to end.
+    @Test func aClientThatOnlySpeaksJSONStillSyncs() async throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let cli = try workspace.replica("cli", token: token)
+        try cli.ok(["add"] + workspace.seedFiles)
+        try cli.ok(["sync"])
+
+        let directory = ReplicaDirectory(path: workspace.root + "/json-only")
+        let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
+                                               fingerprint: workspace.server.fingerprint)
+        var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
+        engine.offeredEncodings = []
+        let report = try await engine.sync()
+        #expect(report.pulled == workspace.seedFiles.count)
+        let first = try #require(try replica.articles().first)
+        _ = try replica.update(first.idString) { $0.title = "Diubah lewat JSON" }
+        #expect(try await engine.sync().pushed == 1)
+        try cli.ok(["sync"])
+        #expect(try cli.list().contains { $0.title == "Diubah lewat JSON" })
+        #expect(try await engine.verify().inSync)
+    }
+}
