@@ -128,12 +128,13 @@ public struct Replica: Sendable {
 
     /// Writes the local state of an article (insert or replace).
     static func store(_ article: Article, _ db: Database) throws {
+        let stored = article.storedForm
         try db.cachedStatement(sql: """
             INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,
                 version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state
             """).execute(arguments: [article.idString, article.title, article.category, article.isDeleted, article.version,
-                             article.seq, article.contentHash, encode(article)])
+                             article.seq, stored.contentHash, Data(stored.bytes)])
     }
 
     static func article(_ id: String, _ db: Database) throws -> Article? {

@@ -112,14 +112,16 @@ extension SQLiteChangeLog: ChangeLogStore {
 
         var article = mutation.article
         article.version = currentVersion + 1
-        let hash = article.contentHash
+        // The seq is the change's row id, and the stored form holds the seq: insert, then fill in.
         try db.cachedStatement(sql: """
             INSERT INTO change (collectionID, articleID, version, baseVersion, clientID, mutationID, contentHash, state, createdAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, x'', ?)
-            """).execute(arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, hash, timestamp()])
+            VALUES (?, ?, ?, ?, ?, ?, '', x'', ?)
+            """).execute(arguments: [collectionID, articleID, article.version, mutation.baseVersion, clientID, id, timestamp()])
         article.seq = db.lastInsertedRowID
-        let state = Data(article.storageBytes)
-        try db.cachedStatement(sql: "UPDATE change SET state = ? WHERE seq = ?").execute(arguments: [state, article.seq])
+        let stored = article.storedForm
+        let hash = stored.contentHash
+        let state = Data(stored.bytes)
+        try db.cachedStatement(sql: "UPDATE change SET state = ?, contentHash = ? WHERE seq = ?").execute(arguments: [state, hash, article.seq])
         try db.cachedStatement(sql: """
             INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -1,18 +1,20 @@
+import Crypto
 import Foundation
 
 extension Article {
     /// The form articles are stored in on both sides: the canonical encoding (see `contentHash`)
     /// followed by `version` and `seq` records. Every value is length-prefixed, so writing is a
     /// byte append and reading a scan, several times cheaper than JSON for the same article.
-    public var storageBytes: [UInt8] {
-        var bytes = canonicalEncoding
-        func field(_ name: String, _ value: Int64) {
-            let text = String(value)
-            bytes.append(contentsOf: "\(name):\(text.utf8.count):\(text)\n".utf8)
-        }
-        field("version", version)
-        field("seq", seq)
-        return bytes
+    public var storageBytes: [UInt8] { storedForm.bytes }
+
+    /// `storageBytes` and `contentHash` together, from one canonical encoding: what a database row
+    /// of an article needs, at half the cost of asking for each.
+    public var storedForm: (bytes: [UInt8], contentHash: String) {
+        var writer = FieldWriter(continuing: canonicalEncoding)
+        let hash = SHA256.hash(data: writer.bytes).hexString
+        writer.field("version", String(version))
+        writer.field("seq", String(seq))
+        return (writer.bytes, hash)
     }
 
     /// Reads `storageBytes`. Throws on anything else: stored data is the program's own, so a

@@ -12,6 +12,21 @@ import Testing
         #expect(article.contentHash == ArticleFactoryFreeReference.hash)
     }
 
+    @Test func idStringIsTheLowercaseUUIDAndStoredFormAgreesWithItsParts() throws {
+        #expect(article.idString == "6b29fc40-ca47-1067-b31d-00dd010662da")
+        for _ in 0..<200 {
+            let id = UUID()
+            #expect(Article(id: id, title: "t", body: "", category: "c", source: "").idString == id.uuidString.lowercased())
+        }
+        var stored = article
+        stored.version = 12
+        stored.seq = 3400
+        let form = stored.storedForm
+        #expect(form.contentHash == stored.contentHash)
+        #expect(form.bytes == stored.canonicalEncoding + Array("version:2:12\nseq:4:3400\n".utf8))
+        #expect(try Article(storageBytes: form.bytes) == stored)
+    }
+
     @Test func serverBookkeepingIsNotContent() {
         var copy = article
         copy.version = 9
