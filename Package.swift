@@ -54,6 +54,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The C API, for the one file control GRDB does not wrap (SQLITE_FCNTL_PERSIST_WAL).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -70,6 +72,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Client",
@@ -151,12 +154,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ArticleSyncServerTests",
-            dependencies: ["ArticleSyncServer", "ArticleSyncShared"],
+            dependencies: ["ArticleSyncServer", "ArticleSyncShared", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ArticleSyncClientTests",
-            dependencies: ["ArticleSyncClient", "ArticleSyncShared"],
+            dependencies: ["ArticleSyncClient", "ArticleSyncShared", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,7 +24,9 @@ public struct PushBatch: Sendable {
 extension Replica {
     /// Integrates one pulled batch and moves the cursor past it, together.
     public func applyPulled(_ articles: [ChangedArticle], cursor: Int64) throws -> SyncTally {
-        try pool.write { db in
+        // The usual answer when nothing changed: no write, so no commit to wait for on disk.
+        if articles.isEmpty, try cursor <= syncState().cursor { return SyncTally() }
+        return try pool.write { db in
             var tally = SyncTally()
             let resyncing = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM resync)") ?? false
             for change in articles {

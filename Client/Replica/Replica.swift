@@ -1,6 +1,7 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The local replica: one SQLite file holding the articles as this machine sees them, the base
 /// snapshot each local edit started from, the outbox of edits not yet accepted by the server,
@@ -20,9 +21,15 @@ public struct Replica: Sendable {
         // `sync` and other commands may run at once on one replica; writers wait instead of failing.
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Keep the WAL file when the last connection closes: GRDB re-creates a missing one with
+            // a write transaction on every open, which every CLI command would pay.
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
+        // WAL on, after prepareDatabase has run, so FULL is set here, on the one connection that writes.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

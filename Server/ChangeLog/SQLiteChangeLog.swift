@@ -1,6 +1,7 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The server's change log in one SQLite file (WAL, synchronous=FULL): every accepted version of
 /// every article, the latest state per article, collections and hashed tokens.
@@ -18,10 +19,16 @@ public struct SQLiteChangeLog: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
-            // An acknowledged push must survive power loss, not only a process crash.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Keep the WAL file when the last connection closes: GRDB re-creates a missing one with
+            // a write transaction on every open, which each admin subcommand would pay.
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // An acknowledged push must survive power loss, not only a process crash. GRDB sets
+        // synchronous=NORMAL on the writer when it turns WAL on, after prepareDatabase has run,
+        // so FULL is set here, on the one connection that writes.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 

@@ -20,13 +20,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false
     @Flag(help: "Only the live-sync latency (for profiling it).") var latencyOnly = false
     @Option(help: "Only the initial-sync and push figures for this N (for profiling them).") var transferOnly: Int?
+    @Flag(help: "Only the one-article incremental sync (for profiling it).") var incrementalOnly = false
 
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-        let sizes = transferOnly.map { [$0] } ?? (mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000])
+        let sizes = transferOnly.map { [$0] } ?? (incrementalOnly ? [20_000] : mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000])
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
         log("generating \(sizes.max() ?? 0) articles")
@@ -42,6 +43,11 @@ struct BenchCommand: AsyncParsableCommand {
                 let merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: same)
                 print("same paragraphs \(same): clean \(once.isClean), merged by words \(once.mergedByWords), µs per merge median \(Int(merge.median)) (\(Int(merge.min))–\(Int(merge.max)))")
             }
+            return
+        }
+        if incrementalOnly {
+            let result = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
+            print("sender \(result.articleSyncSender.values.map(ms)) ms, receiver \(result.articleSyncReceiver.values.map(ms)) ms")
             return
         }
         if latencyOnly {

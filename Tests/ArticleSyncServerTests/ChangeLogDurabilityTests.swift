@@ -1,0 +1,20 @@
+@testable import ArticleSyncServer
+import Foundation
+import GRDB
+import Testing
+
+/// How the change log's SQLite file is opened: what "an acknowledged push survives power loss"
+/// rests on.
+@Suite struct ChangeLogDurabilityTests {
+    /// GRDB turns synchronous down to NORMAL when it enables WAL, after the configuration's own
+    /// setup has run; the change log must still commit with FULL before a push is answered.
+    @Test func theWriterCommitsWithSynchronousFull() throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
+        let modes = try store.pool.writeWithoutTransaction { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+        }
+        #expect(modes.0 == "wal")
+        #expect(modes.1 == 2, "synchronous is \(modes.1.map(String.init) ?? "?"), not FULL (2)")
+    }
+}
