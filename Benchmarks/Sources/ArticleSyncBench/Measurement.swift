@@ -48,6 +48,7 @@ struct ProcessCost {
 /// names a file. The program runs under GNU `time`, because the peak memory that wait4 reports for
 /// a child spawned straight from this (large) process would include this process's own memory.
 func measureProcess(_ executable: String, _ arguments: [String], output: String? = nil) throws -> ProcessCost {
+    flushDirtyPages()
     let memoryFile = FileManager.default.temporaryDirectory.appendingPathComponent("rss-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: memoryFile) }
     var cost = try spawnAndWait("/usr/bin/time", ["-f", "%M", "-o", memoryFile, executable] + arguments, output: output)
@@ -79,6 +80,13 @@ func spawnAndWait(_ executable: String, _ arguments: [String], output: String?) 
     let elapsed = (ContinuousClock.now - start).seconds
     let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     return ProcessCost(status: exitStatus, seconds: elapsed, peakKiB: Int(usage.ru_maxrss))
+}
+
+/// Writes all dirty pages out before a timed step, so the write-back of what an earlier step wrote
+/// (hundreds of MB in the transfer runs) does not land in the next step's fsyncs. Every contender
+/// gets the same.
+func flushDirtyPages() {
+    sync()
 }
 
 /// Runs a program that must succeed (setup steps), returning its cost.

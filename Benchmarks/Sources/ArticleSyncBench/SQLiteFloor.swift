@@ -29,6 +29,7 @@ enum SQLiteFloor {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let queue = try DatabaseQueue(path: replicaDirectory.databasePath, configuration: configuration)
+        flushDirtyPages()
         return try seconds {
             try queue.write { db in
                 let statement = try db.makeStatement(sql: """
