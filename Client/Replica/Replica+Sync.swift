@@ -1,6 +1,7 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 
 /// What one pulled batch or one push answer did to the replica.
 public struct SyncTally: Sendable, Equatable {
@@ -26,17 +27,28 @@ extension Replica {
     public func applyPulled(_ articles: [ChangedArticle], cursor: Int64) throws -> SyncTally {
         // The usual answer when nothing changed: no write, so no commit to wait for on disk.
         if articles.isEmpty, try cursor <= syncState().cursor { return SyncTally() }
+        // Hashing and encoding are most of the CPU a download costs; done before the write
+        // transaction and on all cores, while SQLite itself can only write on one.
+        let stored = Self.storedForms(of: articles.map(\.article))
         return try pool.write { db in
             var tally = SyncTally()
             let resyncing = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM resync)") ?? false
-            for change in articles {
+            // Articles this replica does not hold yet (all of them in a first download) are simply
+            // stored: one query for the whole batch instead of one lookup per article.
+            var held = try Self.heldIDs(among: articles.map(\.article.idString), db)
+            for (change, storedForm) in zip(articles, stored) {
                 tally.received += 1
+                let id = change.article.idString
                 var afterReset = false
                 if resyncing {
-                    try db.cachedStatement(sql: "DELETE FROM resync WHERE articleID = ?").execute(arguments: [change.article.idString])
+                    try db.cachedStatement(sql: "DELETE FROM resync WHERE articleID = ?").execute(arguments: [id])
                     afterReset = db.changesCount > 0
                 }
-                try Self.integrate(change, db, tally: &tally, afterReset: afterReset)
+                if held.insert(id).inserted {
+                    try Self.store(change.article, storedForm: storedForm, db)
+                } else {
+                    try Self.integrate(change, db, tally: &tally, afterReset: afterReset)
+                }
             }
             try db.cachedStatement(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1").execute(arguments: [cursor])
             return tally
@@ -120,6 +132,32 @@ extension Replica {
         try pool.write { db in
             try db.cachedStatement(sql: "UPDATE syncState SET lastSyncAt = ? WHERE id = 1").execute(arguments: [Self.timestamp()])
         }
+    }
+
+    /// `Article.storedForm` of each article, computed on all cores.
+    static func storedForms(of articles: [Article]) -> [(bytes: [UInt8], contentHash: String)] {
+        let chunks = min(articles.count, ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard chunks > 1 else { return articles.map(\.storedForm) }
+        let results = NIOLockedValueBox([[(bytes: [UInt8], contentHash: String)]](repeating: [], count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = (articles.count * chunk / chunks)..<(articles.count * (chunk + 1) / chunks)
+            let forms = articles[range].map(\.storedForm)
+            results.withLockedValue { $0[chunk] = forms }
+        }
+        return results.withLockedValue { $0.flatMap { $0 } }
+    }
+
+    /// Which of `ids` the replica holds, asked in chunks that stay well under SQLite's limit on
+    /// bound parameters whatever a server sends.
+    static func heldIDs(among ids: [String], _ db: Database) throws -> Set<String> {
+        var held: Set<String> = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(ids.count, start + 500)])
+            let placeholders = chunk.map { _ in "?" }.joined(separator: ",")
+            held.formUnion(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM article WHERE id IN (\(placeholders))"),
+                                               arguments: StatementArguments(chunk)))
+        }
+        return held
     }
 
     /// Brings one server state into the replica. `afterReset`: the first sight of this article since

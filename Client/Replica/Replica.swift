@@ -134,8 +134,9 @@ public struct Replica: Sendable {
     static func timestamp() -> String { Date().formatted(.iso8601) }
 
     /// Writes the local state of an article (insert or replace).
-    static func store(_ article: Article, _ db: Database) throws {
-        let stored = article.storedForm
+    /// `storedForm` may come precomputed (see `applyPulled`).
+    static func store(_ article: Article, storedForm: (bytes: [UInt8], contentHash: String)? = nil, _ db: Database) throws {
+        let stored = storedForm ?? article.storedForm
         try db.cachedStatement(sql: """
             INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,

@@ -161,6 +161,43 @@ import Testing
         #expect(try replica.outbox().isEmpty)
     }
 
+    /// A large batch takes the quick path for articles the replica does not hold and the full
+    /// integration for those it does: a local edit in the middle of 1,200 new articles is merged,
+    /// not overwritten, and an article that comes twice in one batch ends at its later state.
+    @Test func largeBatchStoresNewArticlesAndStillMergesHeldOnes() throws {
+        defer { cleanUp() }
+        var held = sample("held")
+        held.version = 1
+        held.seq = 1
+        _ = try replica.applyPulled([ChangedArticle(article: held, mutationID: "a", clientID: "other")], cursor: 1)
+        try replica.update(held.idString) { $0.category = "Edited here" }
+
+        var batch = (0..<1200).map { index -> ChangedArticle in
+            var article = sample("new \(index)")
+            article.version = 1
+            article.seq = Int64(index + 2)
+            return ChangedArticle(article: article, mutationID: "n\(index)", clientID: "other")
+        }
+        var theirs = held
+        theirs.title = "held, retitled there"
+        theirs.version = 2
+        theirs.seq = 2000
+        batch.insert(ChangedArticle(article: theirs, mutationID: "b", clientID: "other"), at: 600)
+        var twice = batch[10].article
+        twice.title = "new 10, second state"
+        twice.version = 2
+        twice.seq = 2001
+        batch.append(ChangedArticle(article: twice, mutationID: "t", clientID: "other"))
+
+        let tally = try replica.applyPulled(batch, cursor: 2001)
+        #expect(tally.received == 1202 && tally.conflicts == 0 && tally.merged == 1)
+        let merged = try #require(try replica.article(held.idString))
+        #expect(merged.title == "held, retitled there" && merged.category == "Edited here")
+        #expect(try replica.article(twice.idString)?.title == "new 10, second state")
+        #expect(try replica.articles().count == 1201)
+        #expect(try replica.localDigest().entries[batch[700].article.idString] == batch[700].article.contentHash)
+    }
+
     @Test func rejectedChangeStaysQueuedWithTheReason() throws {
         defer { cleanUp() }
         let article = try replica.add([sample()])[0]
