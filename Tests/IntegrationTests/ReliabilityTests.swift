@@ -65,13 +65,13 @@ import Testing
         let token = try workspace.server.makeToken(access: "write")
         let writer = try workspace.replica("writer", token: token)
         var files: [String] = []
-        for index in 0..<600 {
+        for index in 0..<2500 {
             files.append(try workspace.write("a\(index).txt", "News\n\nArtikel nomor \(index)\n\nIsi artikel \(index). {contoh}"))
         }
         try writer.ok(["add"] + files)
         try writer.ok(["sync"])
 
-        // Kill the reader's sync while it pulls (batches of 500 articles, cursor saved after each).
+        // Kill the reader's sync while it pulls (batches of up to 1000 articles, cursor saved after each).
         let reader = try workspace.replica("reader", token: token)
         var killedWithProgress = false
         for attempt in 0..<20 where !killedWithProgress {
@@ -84,12 +84,12 @@ import Testing
             process.waitUntilExit()
             let state = try reader.ok(["status", "--json"])
             let count = try reader.list().count
-            if count > 0 && count < 600 && !state.contains("\"cursor\" : 0") { killedWithProgress = true }
-            if count == 600 { break }
+            if count > 0 && count < 2500 && !state.contains("\"cursor\" : 0") { killedWithProgress = true }
+            if count == 2500 { break }
         }
         try reader.ok(["sync"])
         #expect(try reader.hashes() == writer.hashes())
-        #expect(try reader.list().count == 600)
+        #expect(try reader.list().count == 2500)
         if !killedWithProgress { print("note: no kill landed between two batches this run; resumption not exercised") }
     }
 }
