@@ -84,5 +84,19 @@ import Testing
         try cli.ok(["sync"])
         #expect(try cli.list().contains { $0.title == "Diubah lewat JSON" })
         #expect(try await engine.verify().inSync)
+
+        // The client adopts whatever the welcome names, so the syncs above would pass with a server
+        // that always picked binary: check the server's choice itself, without an offer and with one.
+        for offer in ["", #","encodings":["binary-v1"]"#] {
+            let hello = RawTLSClient.frame(#"{"type":"hello","id":1,"protocolVersion":1,"clientID":"raw","token":"\#(token)","collection":"articles"\#(offer)}"#)
+            // The second frame is garbage in either encoding, so the server answers and hangs up.
+            let answer = try await RawTLSClient.exchange(hello + RawTLSClient.frame([0x42]), port: workspace.server.port,
+                                                         fingerprint: workspace.server.fingerprint)
+            guard case .welcome(_, _, _, _, _, _, let encoding) = answer.messages.first else {
+                Issue.record("no welcome: \(answer.messages)")
+                continue
+            }
+            #expect(encoding == (offer.isEmpty ? .json : .binary))
+        }
     }
 }
