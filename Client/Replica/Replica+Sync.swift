@@ -47,7 +47,7 @@ extension Replica {
                 if held.insert(id).inserted {
                     try Self.store(change.article, storedForm: storedForm, db)
                 } else {
-                    try Self.integrate(change, db, tally: &tally, afterReset: afterReset)
+                    try Self.integrate(change, storedForm: storedForm, db, tally: &tally, afterReset: afterReset)
                 }
             }
             try db.cachedStatement(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1").execute(arguments: [cursor])
@@ -135,10 +135,10 @@ extension Replica {
     }
 
     /// `Article.storedForm` of each article, computed on all cores.
-    static func storedForms(of articles: [Article]) -> [(bytes: [UInt8], contentHash: String)] {
+    static func storedForms(of articles: [Article]) -> [Article.StoredForm] {
         let chunks = min(articles.count, ProcessInfo.processInfo.activeProcessorCount, 8)
         guard chunks > 1 else { return articles.map(\.storedForm) }
-        let results = NIOLockedValueBox([[(bytes: [UInt8], contentHash: String)]](repeating: [], count: chunks))
+        let results = NIOLockedValueBox([[Article.StoredForm]](repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = (articles.count * chunk / chunks)..<(articles.count * (chunk + 1) / chunks)
             let forms = articles[range].map(\.storedForm)
@@ -162,11 +162,13 @@ extension Replica {
 
     /// Brings one server state into the replica. `afterReset`: the first sight of this article since
     /// the server's database was replaced, so the server's state counts whatever its version number.
-    static func integrate(_ change: ChangedArticle, _ db: Database, tally: inout SyncTally, afterReset: Bool = false) throws {
+    /// `storedForm`, when given, is `theirs`'s (see `applyPulled`).
+    static func integrate(_ change: ChangedArticle, storedForm: Article.StoredForm? = nil, _ db: Database, tally: inout SyncTally,
+                          afterReset: Bool = false) throws {
         let theirs = change.article
         let id = theirs.idString
         guard let local = try article(id, db) else {
-            try store(theirs, db)
+            try store(theirs, storedForm: storedForm, db)
             return
         }
         let entries = try outboxEntries(for: id, db)
@@ -176,7 +178,7 @@ extension Replica {
             return
         }
         if entries.isEmpty && !conflicted {
-            if theirs.version > local.version { try store(theirs, db) }
+            if theirs.version > local.version { try store(theirs, storedForm: storedForm, db) }
             return
         }
         // Our own edit coming back (its acknowledgement may have been lost): not a conflict.

@@ -135,7 +135,7 @@ public struct Replica: Sendable {
 
     /// Writes the local state of an article (insert or replace).
     /// `storedForm` may come precomputed (see `applyPulled`).
-    static func store(_ article: Article, storedForm: (bytes: [UInt8], contentHash: String)? = nil, _ db: Database) throws {
+    static func store(_ article: Article, storedForm: Article.StoredForm? = nil, _ db: Database) throws {
         let stored = storedForm ?? article.storedForm
         try db.cachedStatement(sql: """
             INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

@@ -50,10 +50,11 @@ extension SQLiteChangeLog: ChangeLogStore {
             var bytes = 0
             var newCursor = cursor
             // Skipped rows cost little, but a reply must not wait on an unbounded scan either.
+            let scanLimit = limit.multipliedReportingOverflow(by: 20).overflow ? Int.max : limit * 20
             var scanned = 0
             var more = false
             while let row = try rows.next() {
-                guard scanned < limit * 20, articles.count < limit, bytes < byteBudget else {
+                guard scanned < scanLimit, articles.count < limit, bytes < byteBudget else {
                     more = true
                     break
                 }

@@ -5,16 +5,23 @@ extension Article {
     /// The form articles are stored in on both sides: the canonical encoding (see `contentHash`)
     /// followed by `version` and `seq` records. Every value is length-prefixed, so writing is a
     /// byte append and reading a scan, several times cheaper than JSON for the same article.
-    public var storageBytes: [UInt8] { storedForm.bytes }
+    public var storageBytes: [UInt8] { storageBytes(continuing: canonicalEncoding) }
 
-    /// `storageBytes` and `contentHash` together, from one canonical encoding: what a database row
-    /// of an article needs, at half the cost of asking for each.
-    public var storedForm: (bytes: [UInt8], contentHash: String) {
-        var writer = FieldWriter(continuing: canonicalEncoding)
-        let hash = SHA256.hash(data: writer.bytes).hexString
+    /// What a database row of an article needs: its `storageBytes` and its `contentHash`.
+    public typealias StoredForm = (bytes: [UInt8], contentHash: String)
+
+    /// `storageBytes` and `contentHash` together, from one canonical encoding, at half the cost of
+    /// asking for each.
+    public var storedForm: StoredForm {
+        let canonical = canonicalEncoding
+        return (storageBytes(continuing: canonical), SHA256.hash(data: canonical).hexString)
+    }
+
+    private func storageBytes(continuing canonical: [UInt8]) -> [UInt8] {
+        var writer = FieldWriter(continuing: canonical)
         writer.field("version", String(version))
         writer.field("seq", String(seq))
-        return (writer.bytes, hash)
+        return writer.bytes
     }
 
     /// Reads `storageBytes`. Throws on anything else: stored data is the program's own, so a

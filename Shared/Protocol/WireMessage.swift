@@ -74,7 +74,8 @@ public struct ChangedArticle: Sendable, Hashable, Codable {
 
 /// How the frames after `hello`/`welcome` are written. `hello` offers encodings, `welcome` names the
 /// one the server picked; `hello` and `welcome` themselves are always JSON, so any two versions can
-/// start talking. Names this build does not know are ignored on the way in.
+/// start talking. Offered names this build does not know are ignored; a welcome naming one is an
+/// error, since nothing after it could be read.
 public enum WireEncoding: String, Sendable, Hashable, CaseIterable, Codable {
     /// One flat JSON object per frame: what every peer speaks, easy to read in a packet dump.
     case json

@@ -124,6 +124,8 @@ import Testing
         // All skipped: nothing sent, but the cursor reaches the end.
         let none = try await store.pull(collectionID: articles, after: 0, limit: 100, byteBudget: .max, skip: [seqs[0]...seqs[9]])
         #expect(none.articles.isEmpty && none.cursor == seqs[9] && !none.more)
+        // Any limit is taken, even one whose scan bound would overflow.
+        #expect(try await store.pull(collectionID: articles, after: 0, limit: .max, byteBudget: .max, skip: skip).articles.count == 3)
         // The limit counts articles sent, not articles skipped.
         let limited = try await store.pull(collectionID: articles, after: 0, limit: 2, byteBudget: .max, skip: [seqs[0]...seqs[3]])
         #expect(limited.articles.map(\.article.title) == ["t4", "t5"] && limited.more)

@@ -22,12 +22,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Only the initial-sync and push figures for this N (for profiling them).") var transferOnly: Int?
     @Flag(help: "Only the one-article incremental sync (for profiling it).") var incrementalOnly = false
 
+    /// The article counts to generate (and, for a full run, to measure the transfers at).
+    var sizes: [Int] {
+        if let transferOnly { return [transferOnly] }
+        if incrementalOnly { return [20_000] }
+        if mergeOnly || latencyOnly { return [10] }
+        return large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+    }
+
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
-        let sizes = transferOnly.map { [$0] } ?? (incrementalOnly ? [20_000] : mergeOnly || latencyOnly ? [10] : large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000])
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
         log("generating \(sizes.max() ?? 0) articles")
