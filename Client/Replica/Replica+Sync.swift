@@ -30,7 +30,7 @@ extension Replica {
         // Hashing and encoding are most of the CPU a download costs; done before the write
         // transaction and on all cores, while SQLite itself can only write on one.
         let stored = Self.storedForms(of: articles.map(\.article))
-        return try pool.write { db in
+        return try writeRefetchable { db in
             var tally = SyncTally()
             let resyncing = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM resync)") ?? false
             // Articles this replica does not hold yet (all of them in a first download) are simply

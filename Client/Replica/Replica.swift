@@ -33,6 +33,41 @@ public struct Replica: Sendable {
         try Self.migrator.migrate(pool)
     }
 
+    /// A WAL file larger than this after a download is checkpointed and cut back to nothing.
+    static let walSizeLimit = 16 << 20
+    /// WAL pages (4 KiB) a download may write before they are checkpointed into the database: 256 MiB.
+    static let downloadCheckpointPages = 65_536
+    /// SQLite's default, restored for every other write.
+    static let defaultCheckpointPages = 1_000
+
+    /// One write transaction whose content the server can always send again: a pulled batch and the
+    /// cursor past it. Such a commit costs a download most of its time when made like an edit's, so:
+    /// - It is committed with synchronous=NORMAL: no fsync of its own. It survives a crash (kill -9);
+    ///   a power loss can roll back the latest such commits, and the cursor with them, so the next
+    ///   sync downloads them again. Nothing local is lost: every edit was committed with FULL before,
+    ///   and the next FULL commit syncs everything written before it, in order.
+    /// - The WAL is checkpointed into the database every 256 MiB instead of every 4 MiB, so a batch is
+    ///   not copied and synced a second time before the next one arrives. `checkpointAfterDownload`
+    ///   checkpoints what is left.
+    /// Both settings are per connection and restored before returning, whatever happened.
+    func writeRefetchable<T>(_ updates: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.downloadCheckpointPages)")
+            let result = Result { () throws -> T in
+                var value: T?
+                try db.inTransaction(.immediate) {
+                    value = try updates(db)
+                    return .commit
+                }
+                guard let value else { throw ReplicaError("a write transaction ended without a result") }
+                return value
+            }
+            // Outside any transaction (GRDB ends it on error too), so this cannot be refused.
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.defaultCheckpointPages)")
+            return try result.get()
+        }
+    }
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -117,6 +152,16 @@ public struct Replica: Sendable {
         try ReplicaDirectory.checkFingerprintSyntax(fingerprint)
         let fingerprint = fingerprint.lowercased()
         try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1").execute(arguments: [fingerprint]) }
+    }
+
+    /// Checkpoints the WAL a download let grow (see `writeRefetchable`) and truncates the file, which
+    /// SQLite would otherwise keep at its largest size for good: up to 256 MiB of spent log next to
+    /// the collection. A reader still on an older snapshot makes the checkpoint wait (busy timeout),
+    /// and if it is still there, the checkpoint is skipped until the next download.
+    public func checkpointAfterDownload() throws {
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int) ?? 0
+        guard walSize > Self.walSizeLimit else { return }
+        try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     // MARK: - Encoding helpers shared by the extensions

@@ -146,6 +146,7 @@ public struct SyncEngine: Sendable {
         }
         // Only after a complete download is "not sent back" known to mean "the server lost it".
         report.resent += try replica.finishResync()
+        if cursor > start { try replica.checkpointAfterDownload() }
     }
 
     /// Pushes until nothing pushable is left. Returns whether anything was sent, and the seqs the

@@ -1,21 +1,91 @@
 @testable import ArticleSyncClient
+import ArticleSyncShared
 import Foundation
 import GRDB
 import Testing
 
 /// How the replica's SQLite file is opened: what "an edit survives power loss" rests on.
 @Suite struct ReplicaDurabilityTests {
+    static func makeReplica(_ directory: String) throws -> Replica {
+        try ReplicaDirectory(path: directory).initialize(
+            server: "127.0.0.1:7443", collection: "articles", token: "ast_x", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
+    }
+
+    /// (synchronous, wal_autocheckpoint) of the connection that writes.
+    static func writerSettings(_ replica: Replica) throws -> (Int?, Int?) {
+        try replica.pool.writeWithoutTransaction { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
+        }
+    }
+
     /// GRDB turns synchronous down to NORMAL when it enables WAL, after the configuration's own
     /// setup has run; the replica must still commit with FULL (the WAL synced at every commit).
     @Test func theWriterCommitsWithSynchronousFull() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let replica = try ReplicaDirectory(path: directory).initialize(
-            server: "127.0.0.1:7443", collection: "articles", token: "ast_x", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
+        let replica = try Self.makeReplica(directory)
         let modes = try replica.pool.writeWithoutTransaction { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
         }
         #expect(modes.0 == "wal")
         #expect(modes.1 == 2, "synchronous is \(modes.1.map(String.init) ?? "?"), not FULL (2)")
+    }
+
+    /// A pulled batch is committed with synchronous=NORMAL and a large checkpoint interval (the
+    /// server can send it again); whatever happens in it, the next edit is committed with FULL.
+    @Test func pulledBatchesRelaxDurabilityOnlyForThemselves() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try Self.makeReplica(directory)
+
+        let inside = try replica.writeRefetchable { db in
+            (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
+        }
+        #expect(inside.0 == 1 && inside.1 == Replica.downloadCheckpointPages)
+        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try replica.writeRefetchable { db in
+                try db.execute(sql: "UPDATE syncState SET cursor = 99")
+                throw Refused()
+            }
+        }
+        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+        #expect(try replica.syncState().cursor == 0, "the failed batch was rolled back")
+
+        var article = Article(title: "Judul", body: "Satu.", category: "News", source: "viva")
+        article.version = 1
+        article.seq = 1
+        _ = try replica.applyPulled([ChangedArticle(article: article, mutationID: "m", clientID: "other")], cursor: 1)
+        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+        #expect(try replica.syncState().cursor == 1)
+    }
+
+    /// A download lets the WAL grow to hundreds of MiB before checkpointing; afterwards the file must
+    /// not keep that size on disk for good.
+    @Test func theWALShrinksAfterADownload() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try Self.makeReplica(directory)
+        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 80)
+        var seq: Int64 = 0
+        for batch in 0..<6 {
+            let changes = (0..<1000).map { index -> ChangedArticle in
+                seq += 1
+                var article = Article(title: "Artikel \(batch)-\(index)", body: body, category: "News", source: "viva")
+                article.version = 1
+                article.seq = seq
+                return ChangedArticle(article: article, mutationID: "m\(seq)", clientID: "other")
+            }
+            _ = try replica.applyPulled(changes, cursor: seq)
+        }
+        let wal = ReplicaDirectory(path: directory).databasePath + "-wal"
+        let grown = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+        #expect(grown > Replica.walSizeLimit, "the download was checkpointed early (WAL \(grown) bytes)")
+        try replica.checkpointAfterDownload()
+        let after = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+        #expect(after <= Replica.walSizeLimit, "the WAL kept \(after) bytes after its checkpoint")
+        #expect(try replica.articles().count == 6000)
     }
 }
