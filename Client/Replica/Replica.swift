@@ -159,9 +159,15 @@ public struct Replica: Sendable {
     /// the collection. A reader still on an older snapshot makes the checkpoint wait (busy timeout),
     /// and if it is still there, the checkpoint is skipped until the next download.
     public func checkpointAfterDownload() throws {
+        // Also after a `DownloadCheckpointer`: it stops at what was committed when it started.
         let walSize = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int) ?? 0
         guard walSize > Self.walSizeLimit else { return }
         try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
+    /// A `DownloadCheckpointer` for this replica's database.
+    func makeDownloadCheckpointer() throws -> DownloadCheckpointer {
+        try DownloadCheckpointer(path: pool.path)
     }
 
     // MARK: - Encoding helpers shared by the extensions

@@ -114,7 +114,8 @@ public struct SyncEngine: Sendable {
     /// articles whose seq is in `skipping` are not sent (see `SeqRanges`).
     ///
     /// The next batch is asked for as soon as a batch arrives, before it is stored, so the server
-    /// reads and sends one batch while the replica writes the previous one.
+    /// reads and sends one batch while the replica writes the previous one; and a long download is
+    /// copied from the WAL into the database while it runs (`DownloadCheckpointer`).
     func pull(_ connection: inout some ServerRequester, upTo headSeq: Int64? = nil, skipping: [Int64] = [],
               into report: inout SyncReport) async throws {
         let start = try replica.syncState().cursor
@@ -122,6 +123,8 @@ public struct SyncEngine: Sendable {
         let began = ContinuousClock.now
         var cursor = start
         var pending = try await connection.send { .pull(id: $0, cursor: start, limit: pullBatchSize, skip: skip) }
+        // Made once a download turns out to take more than one batch.
+        var checkpointer: DownloadCheckpointer?
         while true {
             let reply = try await connection.reply(to: pending)
             guard case .changes(_, let articles, let newCursor, let more) = reply else {
@@ -133,6 +136,9 @@ public struct SyncEngine: Sendable {
                 pending = try await connection.send { .pull(id: $0, cursor: newCursor, limit: pullBatchSize, skip: skip) }
             }
             let tally = try replica.applyPulled(articles, cursor: newCursor)
+            // (A checkpoint left running when this throws is harmless: it is crash-safe, and it ends.)
+            if another, checkpointer == nil { checkpointer = try replica.makeDownloadCheckpointer() }
+            checkpointer?.nudge()
             cursor = max(cursor, newCursor)
             report.pulled += tally.received
             report.merged += tally.merged
@@ -146,6 +152,7 @@ public struct SyncEngine: Sendable {
         }
         // Only after a complete download is "not sent back" known to mean "the server lost it".
         report.resent += try replica.finishResync()
+        await checkpointer?.finish()
         if cursor > start { try replica.checkpointAfterDownload() }
     }
 

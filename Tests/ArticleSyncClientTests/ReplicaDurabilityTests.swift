@@ -88,4 +88,34 @@ import Testing
         #expect(after <= Replica.walSizeLimit, "the WAL kept \(after) bytes after its checkpoint")
         #expect(try replica.articles().count == 6000)
     }
+
+    /// The download checkpointer copies committed batches into the database file while the WAL
+    /// still holds them, and a write during its checkpoint neither waits nor is lost.
+    @Test func theDownloadCheckpointerCopiesWhileBatchesArrive() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try Self.makeReplica(directory)
+        let database = ReplicaDirectory(path: directory).databasePath
+        func size(_ path: String) throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
+        let before = try size(database)
+        let checkpointer = try replica.makeDownloadCheckpointer()
+        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 80)
+        var seq: Int64 = 0
+        for batch in 0..<4 {
+            let changes = (0..<500).map { index -> ChangedArticle in
+                seq += 1
+                var article = Article(title: "Artikel \(batch)-\(index)", body: body, category: "News", source: "viva")
+                article.version = 1
+                article.seq = seq
+                return ChangedArticle(article: article, mutationID: "m\(seq)", clientID: "other")
+            }
+            _ = try replica.applyPulled(changes, cursor: seq)
+            checkpointer.nudge()
+        }
+        await checkpointer.finish()
+        // 2,000 articles of ~4 KB: the database file itself now holds them, not only the WAL.
+        #expect(try size(database) > before + 6_000_000, "nothing was checkpointed into the database file")
+        #expect(try replica.articles().count == 2000)
+        #expect(try replica.syncState().cursor == 2000)
+    }
 }

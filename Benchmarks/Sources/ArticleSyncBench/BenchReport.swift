@@ -33,7 +33,7 @@ struct BenchReport {
             "- command: `Benchmarks/run.sh` → `\(command)`",
             "- every figure: median of \(runs) runs (min–max in brackets) unless stated; release builds; server and clients are separate processes on 127.0.0.1 over TLS; dirty pages are flushed (`sync`) before every timed step", "",
             "## Initial sync and push", "",
-            "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes, WAL and synchronous=FULL, in one transaction. git: `git clone` of the same articles as files from `git daemon` on loopback. Push: a replica holding N new articles runs `articlesync sync` against an empty server; git: `git push` of the same files to an empty repository.", "",
+            "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes, WAL and synchronous=FULL, in one transaction, measured right after each sync (the two alternate). git: `git clone` of the same articles as files from `git daemon` on loopback. Push: a replica holding N new articles runs `articlesync sync` against an empty server; git: `git push` of the same files to an empty repository.", "",
             "| N | MB | initial sync s | articles/s | MB/s | floor s | sync ÷ floor | git clone s | git ÷ sync | client peak MiB | server peak MiB | push s | git push s |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
