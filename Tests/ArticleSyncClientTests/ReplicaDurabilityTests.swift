@@ -11,6 +11,24 @@ import Testing
             server: "127.0.0.1:7443", collection: "articles", token: "ast_x", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
     }
 
+    /// Pulled batches of new ~4 KB articles, as a first download brings them; `afterEach` runs after
+    /// every batch is stored.
+    static func download(batches: Int, of size: Int, into replica: Replica, afterEach: () -> Void = {}) throws {
+        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 80)
+        var seq: Int64 = 0
+        for batch in 0..<batches {
+            let changes = (0..<size).map { index -> ChangedArticle in
+                seq += 1
+                var article = Article(title: "Artikel \(batch)-\(index)", body: body, category: "News", source: "viva")
+                article.version = 1
+                article.seq = seq
+                return ChangedArticle(article: article, mutationID: "m\(seq)", clientID: "other")
+            }
+            _ = try replica.applyPulled(changes, cursor: seq)
+            afterEach()
+        }
+    }
+
     /// (synchronous, wal_autocheckpoint) of the connection that writes.
     static func writerSettings(_ replica: Replica) throws -> (Int?, Int?) {
         try replica.pool.writeWithoutTransaction { db in
@@ -68,18 +86,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let replica = try Self.makeReplica(directory)
-        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 80)
-        var seq: Int64 = 0
-        for batch in 0..<6 {
-            let changes = (0..<1000).map { index -> ChangedArticle in
-                seq += 1
-                var article = Article(title: "Artikel \(batch)-\(index)", body: body, category: "News", source: "viva")
-                article.version = 1
-                article.seq = seq
-                return ChangedArticle(article: article, mutationID: "m\(seq)", clientID: "other")
-            }
-            _ = try replica.applyPulled(changes, cursor: seq)
-        }
+        try Self.download(batches: 6, of: 1000, into: replica)
         let wal = ReplicaDirectory(path: directory).databasePath + "-wal"
         let grown = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
         #expect(grown > Replica.walSizeLimit, "the download was checkpointed early (WAL \(grown) bytes)")
@@ -90,7 +97,7 @@ import Testing
     }
 
     /// The download checkpointer copies committed batches into the database file while the WAL
-    /// still holds them, and a write during its checkpoint neither waits nor is lost.
+    /// still holds them.
     @Test func theDownloadCheckpointerCopiesWhileBatchesArrive() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -99,19 +106,7 @@ import Testing
         func size(_ path: String) throws -> Int { try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) }
         let before = try size(database)
         let checkpointer = try replica.makeDownloadCheckpointer()
-        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 80)
-        var seq: Int64 = 0
-        for batch in 0..<4 {
-            let changes = (0..<500).map { index -> ChangedArticle in
-                seq += 1
-                var article = Article(title: "Artikel \(batch)-\(index)", body: body, category: "News", source: "viva")
-                article.version = 1
-                article.seq = seq
-                return ChangedArticle(article: article, mutationID: "m\(seq)", clientID: "other")
-            }
-            _ = try replica.applyPulled(changes, cursor: seq)
-            checkpointer.nudge()
-        }
+        try Self.download(batches: 4, of: 500, into: replica) { checkpointer.nudge() }
         await checkpointer.finish()
         // 2,000 articles of ~4 KB: the database file itself now holds them, not only the WAL.
         #expect(try size(database) > before + 6_000_000, "nothing was checkpointed into the database file")
