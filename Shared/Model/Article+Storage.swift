@@ -26,26 +26,81 @@ extension Article {
 
     /// Reads `storageBytes`. Throws on anything else: stored data is the program's own, so a
     /// failure here means a damaged database, never user input.
+    ///
+    /// The server reads every article it sends this way, so it is written for speed (profiling a
+    /// download showed it at a quarter of the server's time): bytes are read in place, fields go
+    /// straight into their variables instead of a dictionary, and the id is parsed by hand, because
+    /// `UUID(uuidString:)` goes through `sscanf`.
     public init(storageBytes bytes: some Collection<UInt8>) throws(StorageDecodingError) {
-        var reader = StorageReader(bytes: Array(bytes))
-        guard reader.expectHeader() else { throw StorageDecodingError(reason: "missing header") }
-        var fields: [String: String] = [:]
-        var tags: Set<String> = []
-        while let (name, value) = try reader.nextField() {
-            if name == "tag" { tags.insert(value) } else { fields[name] = value }
+        let read = { (buffer: UnsafeBufferPointer<UInt8>) in
+            Result { () throws(StorageDecodingError) -> Article in try Article(storage: StorageReader(bytes: buffer)) }
         }
-        guard let idText = fields["id"], let id = UUID(uuidString: idText) else { throw StorageDecodingError(reason: "bad id") }
-        self.init(
-            id: id,
-            title: fields["title"] ?? "",
-            body: fields["body"] ?? "",
-            category: fields["category"] ?? "",
-            source: fields["source"] ?? "",
-            tags: tags,
-            publishedAt: fields["publishedAt"].flatMap { Int64($0) }.map { Date(timeIntervalSince1970: TimeInterval($0)) },
-            isDeleted: fields["deleted"] == "1",
-            version: fields["version"].flatMap { Int64($0) } ?? 0,
-            seq: fields["seq"].flatMap { Int64($0) } ?? 0)
+        let result = bytes.withContiguousStorageIfAvailable(read) ?? Array(bytes).withUnsafeBufferPointer(read)
+        self = try result.get()
+    }
+
+    private init(storage: StorageReader) throws(StorageDecodingError) {
+        var reader = storage
+        guard reader.expectHeader() else { throw StorageDecodingError(reason: "missing header") }
+        var id: UUID?
+        var title = "", body = "", category = "", source = ""
+        var tags: Set<String> = []
+        var published: Int64?
+        var deleted = false
+        var version: Int64 = 0, seq: Int64 = 0
+        while let (name, value) = try reader.nextField() {
+            switch name {
+            case "id": id = Self.uuid(value)
+            case "title": title = String(decoding: value, as: UTF8.self)
+            case "body": body = String(decoding: value, as: UTF8.self)
+            case "category": category = String(decoding: value, as: UTF8.self)
+            case "source": source = String(decoding: value, as: UTF8.self)
+            case "tag": tags.insert(String(decoding: value, as: UTF8.self))
+            case "publishedAt": published = Self.integer(value)
+            case "deleted": deleted = value.count == 1 && value[value.startIndex] == UInt8(ascii: "1")
+            case "version": version = Self.integer(value) ?? 0
+            case "seq": seq = Self.integer(value) ?? 0
+            default: break  // "tags" (the count) and fields of later versions
+            }
+        }
+        guard let id else { throw StorageDecodingError(reason: "bad id") }
+        self.init(id: id, title: title, body: body, category: category, source: source, tags: tags,
+                  publishedAt: published.map { Date(timeIntervalSince1970: TimeInterval($0)) },
+                  isDeleted: deleted, version: version, seq: seq)
+    }
+
+    /// A decimal integer, optionally negative; nil for anything else.
+    private static func integer(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+        Int64(String(decoding: digits, as: UTF8.self))
+    }
+
+    /// The 36-character form `idString` writes (either case); nil for anything else.
+    static func uuid(_ text: Slice<UnsafeBufferPointer<UInt8>>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var position = text.startIndex
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    guard text[position] == UInt8(ascii: "-") else { return false }
+                    position += 1
+                }
+                guard let high = hexValue(text[position]), let low = hexValue(text[position + 1]) else { return false }
+                out[index] = high << 4 | low
+                position += 2
+            }
+            return true
+        }
+        return parsed ? UUID(uuid: bytes) : nil
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 
@@ -55,9 +110,9 @@ public struct StorageDecodingError: Error, Sendable, CustomStringConvertible {
     public var description: String { "a stored article is damaged (\(reason)); run the integrity check" }
 }
 
-/// Scans `name:length:value\n` records.
+/// Scans `name:length:value\n` records, in place.
 struct StorageReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
 
     static let header = Array("articlesync-article-v1\n".utf8)
@@ -68,9 +123,11 @@ struct StorageReader {
         return true
     }
 
-    mutating func nextField() throws(StorageDecodingError) -> (String, String)? {
+    /// The next field's name and value bytes (valid only as long as `bytes`), nil at the end.
+    mutating func nextField() throws(StorageDecodingError) -> (String, Slice<UnsafeBufferPointer<UInt8>>)? {
         guard position < bytes.count else { return nil }
         guard let nameEnd = bytes[position...].firstIndex(of: UInt8(ascii: ":")) else { throw StorageDecodingError(reason: "truncated name") }
+        // Names are short ASCII: Swift keeps them inline, without an allocation.
         let name = String(decoding: bytes[position..<nameEnd], as: UTF8.self)
         var cursor = nameEnd + 1
         var length = 0
@@ -85,6 +142,6 @@ struct StorageReader {
             throw StorageDecodingError(reason: "truncated value of \(name)")
         }
         position = start + length + 1
-        return (name, String(decoding: bytes[start..<start + length], as: UTF8.self))
+        return (name, bytes[start..<start + length])
     }
 }
