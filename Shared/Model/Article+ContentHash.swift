@@ -16,7 +16,9 @@ extension Article {
     /// Every field is written as its name, its UTF-8 byte count and its bytes, so no field value can
     /// imitate a field boundary; tags are sorted by their UTF-8 bytes so set order never matters.
     public var canonicalEncoding: [UInt8] {
-        var writer = FieldWriter(capacity: 160 + textByteCount + tags.count * 8)
+        // Room for the names, lengths and short fields, and for the `version` and `seq` records
+        // `storedForm` appends, so neither has to grow the buffer.
+        var writer = FieldWriter(capacity: 224 + textByteCount + tags.count * 8)
         writer.append(Self.canonicalHeader)
         writer.field("id", idString)
         writer.field("category", category)

@@ -14,7 +14,9 @@ extension Article {
     /// asking for each.
     public var storedForm: StoredForm {
         let canonical = canonicalEncoding
-        return (storageBytes(continuing: canonical), SHA256.hash(data: canonical).hexString)
+        let hash = SHA256.hash(data: canonical).hexString
+        // Hashed first, then handed over: the storage form grows the same buffer instead of copying it.
+        return (storageBytes(continuing: consume canonical), hash)
     }
 
     private func storageBytes(continuing canonical: [UInt8]) -> [UInt8] {
