@@ -14,6 +14,9 @@ public struct SQLiteChangeLog: Sendable {
 
     let pool: DatabasePool
 
+    /// WAL pages (4 KiB) written before they are checkpointed into the database: 32 MiB.
+    static let checkpointPages = 8_192
+
     /// Opens (creating and migrating when needed) the change log at `path`.
     public init(path: String) throws {
         var configuration = Configuration()
@@ -28,7 +31,12 @@ public struct SQLiteChangeLog: Sendable {
         // An acknowledged push must survive power loss, not only a process crash. GRDB sets
         // synchronous=NORMAL on the writer when it turns WAL on, after prepareDatabase has run,
         // so FULL is set here, on the one connection that writes.
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        // A push batch of 500 articles writes about 1,000 pages (state and history), so with SQLite's
+        // default of 1,000 the WAL was checkpointed after almost every push; every 32 MiB is enough.
+        // (20,000-article push: 3.05-3.2 s -> 2.8 s. Durability is the commit's fsync, not this.)
+        try pool.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
+        }
         try Self.migrator.migrate(pool)
     }
 

@@ -12,9 +12,12 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
         let modes = try store.pool.writeWithoutTransaction { db in
-            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"))
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+             try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
         }
         #expect(modes.0 == "wal")
         #expect(modes.1 == 2, "synchronous is \(modes.1.map(String.init) ?? "?"), not FULL (2)")
+        // Set on the same connection after GRDB's own setup, like synchronous.
+        #expect(modes.2 == SQLiteChangeLog.checkpointPages)
     }
 }
