@@ -28,6 +28,14 @@ import Testing
         return ChangedArticle(article: article, mutationID: mutation.mutationID, clientID: client)
     }
 
+    /// Pulls `article` as another client's change the server accepted at `version` and `seq`.
+    func pull(_ article: Article, version: Int64, seq: Int64, mutationID: String = "other") throws -> SyncTally {
+        var state = article
+        state.version = version
+        state.seq = seq
+        return try replica.applyPulled([ChangedArticle(article: state, mutationID: mutationID, clientID: "other")], cursor: seq)
+    }
+
     @Test func addQueuesOneEntryPerArticleAndWorksOffline() throws {
         defer { cleanUp() }
         let added = try replica.add([sample("a"), sample("b")])
@@ -133,9 +141,7 @@ import Testing
         try replica.update(article.idString) { $0.title = "mine" }
         var theirs = article
         theirs.title = "theirs"
-        theirs.version = 2
-        theirs.seq = 2
-        let tally = try replica.applyPulled([ChangedArticle(article: theirs, mutationID: "other", clientID: "other")], cursor: 2)
+        let tally = try pull(theirs, version: 2, seq: 2)
         #expect(tally.conflicts == 1)
         let conflict = try #require(try replica.conflicts().first)
         #expect(conflict.mine.title == "mine" && conflict.theirs.title == "theirs" && conflict.base?.title == "Judul")
@@ -149,13 +155,9 @@ import Testing
     @Test func unmodifiedArticlesTakeTheServerState() throws {
         defer { cleanUp() }
         var incoming = sample("from server")
-        incoming.version = 1
-        incoming.seq = 4
-        _ = try replica.applyPulled([ChangedArticle(article: incoming, mutationID: "x", clientID: "other")], cursor: 4)
+        _ = try pull(incoming, version: 1, seq: 4, mutationID: "x")
         incoming.title = "newer"
-        incoming.version = 2
-        incoming.seq = 6
-        _ = try replica.applyPulled([ChangedArticle(article: incoming, mutationID: "y", clientID: "other")], cursor: 6)
+        _ = try pull(incoming, version: 2, seq: 6, mutationID: "y")
         #expect(try replica.article(incoming.idString)?.title == "newer")
         #expect(try replica.syncState().cursor == 6)
         #expect(try replica.outbox().isEmpty)
@@ -166,10 +168,8 @@ import Testing
     /// not overwritten, and an article that comes twice in one batch ends at its later state.
     @Test func largeBatchStoresNewArticlesAndStillMergesHeldOnes() throws {
         defer { cleanUp() }
-        var held = sample("held")
-        held.version = 1
-        held.seq = 1
-        _ = try replica.applyPulled([ChangedArticle(article: held, mutationID: "a", clientID: "other")], cursor: 1)
+        let held = sample("held")
+        _ = try pull(held, version: 1, seq: 1, mutationID: "a")
         try replica.update(held.idString) { $0.category = "Edited here" }
 
         var batch = (0..<1200).map { index -> ChangedArticle in
@@ -231,9 +231,7 @@ import Testing
         try replica.update(article.idString, mine)
         var other = article
         theirs(&other)
-        other.version = 2
-        other.seq = 2
-        let tally = try replica.applyPulled([ChangedArticle(article: other, mutationID: "other", clientID: "other")], cursor: 2)
+        let tally = try pull(other, version: 2, seq: 2)
         return (article, tally)
     }
 
