@@ -33,6 +33,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
+        InterruptCleanup.install(scratch: work)
         let log: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
 
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }

@@ -25,9 +25,7 @@ struct GitReference {
     /// Stops the daemon and the `git-daemon` process it runs (git's wrapper does not pass SIGTERM on).
     func stop() {
         let pid = daemon.processIdentifier
-        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8))?
-            .split(separator: " ").compactMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? []
-        for child in children { kill(child, SIGKILL) }
+        InterruptCleanup.killDescendants(of: pid)
         kill(pid, SIGKILL)
         daemon.waitUntilExit()
     }
