@@ -37,7 +37,7 @@ public struct ServerConnection: ServerRequester {
         _ body: (inout ServerConnection) async throws -> Result
     ) async throws -> Result {
         try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength) { inbound, outbound in
-            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
+            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), requests: ConnectionCodec(outbound: outbound))
             return try await body(&connection)
         }
     }
@@ -164,16 +164,10 @@ public struct ServerConnection: ServerRequester {
     }
 
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    /// JSON until the server's `welcome` names another encoding.
-    var codec = MessageCodec()
-    var nextRequestID: UInt64 = 1
+    var requests: ConnectionCodec
 
     public mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
-        let id = nextRequestID
-        nextRequestID += 1
-        try await outbound.write(try codec.encode(makeMessage(id)))
-        return id
+        try await requests.send(makeMessage)
     }
 
     public mutating func reply(to id: UInt64) async throws -> ServerMessage {
@@ -181,14 +175,14 @@ public struct ServerConnection: ServerRequester {
             guard let frame = try await iterator.next() else {
                 throw ReplicaError("the server closed the connection before answering; try `articlesync sync` again")
             }
-            let reply = try Self.decode(frame, codec: codec)
+            let reply = try requests.decode(frame)
             // Unasked messages (notify) are not answers; an error without an id ends the connection.
             if reply.requestID == nil, case .notify = reply { continue }
             if case .error(_, let code, let message) = reply { throw ServerRefusal(code: code, message: message) }
             guard reply.requestID == id else {
                 throw ReplicaError("the server answered request \(reply.requestID.map(String.init) ?? "?") while request \(id) was due; is it an ArticleSync server of a compatible version?")
             }
-            codec.adopt(reply)
+            requests.adopt(reply)
             return reply
         }
     }
@@ -196,17 +190,9 @@ public struct ServerConnection: ServerRequester {
     /// Waits for the next unasked `notify` (after `subscribe`) and returns its head seq.
     public mutating func nextNotification() async throws -> Int64 {
         while let frame = try await iterator.next() {
-            if case .notify(nil, let head) = try Self.decode(frame, codec: codec) { return head }
+            if case .notify(nil, let head) = try requests.decode(frame) { return head }
         }
         throw ReplicaError("the server closed the connection")
-    }
-
-    static func decode(_ frame: ByteBuffer, codec: MessageCodec) throws -> ServerMessage {
-        do {
-            return try codec.decodeServerMessage(frame)
-        } catch {
-            throw ReplicaError("the server sent a message this client cannot read (\(error.reason)); is it an ArticleSync server of a compatible version?")
-        }
     }
 }
 

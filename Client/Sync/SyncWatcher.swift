@@ -72,7 +72,7 @@ public struct SyncWatcher: Sendable {
                 }
                 defer { group.cancelAll() }
 
-                var link = WatchLink(outbound: outbound, events: events.makeAsyncIterator(), replyTimeout: heartbeat * 2)
+                var link = WatchLink(requests: ConnectionCodec(outbound: outbound), events: events.makeAsyncIterator(), replyTimeout: heartbeat * 2)
                 var report = SyncReport()
                 let head = try await engine.hello(&link, state: state, token: token, into: &report)
                 try await engine.exchange(&link, headSeq: head, into: &report)

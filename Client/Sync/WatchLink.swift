@@ -13,22 +13,16 @@ enum LinkEvent: Sendable {
 /// at any time in between. Frames and clock ticks come through one event stream, so waiting for an
 /// answer, for a notification or for a local edit is all one loop with no cancelled reads.
 struct WatchLink: ServerRequester {
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    var requests: ConnectionCodec
     var events: AsyncStream<LinkEvent>.Iterator
     /// How long to wait for an answer before the connection counts as dead.
     let replyTimeout: Duration
-    /// JSON until the server's `welcome` names another encoding.
-    var codec = MessageCodec()
-    var nextRequestID: UInt64 = 1
     /// The highest head seq a `notify` announced and no pull has covered yet.
     var announcedHead: Int64 = 0
     var lastHeard = ContinuousClock.now
 
     mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
-        let id = nextRequestID
-        nextRequestID += 1
-        try await outbound.write(try codec.encode(makeMessage(id)))
-        return id
+        try await requests.send(makeMessage)
     }
 
     mutating func reply(to id: UInt64) async throws -> ServerMessage {
@@ -38,7 +32,7 @@ struct WatchLink: ServerRequester {
             case .frame(let frame):
                 let message = try receive(frame)
                 if message.requestID == id {
-                    codec.adopt(message)
+                    requests.adopt(message)
                     return message
                 }
             case .tick:
@@ -69,7 +63,7 @@ struct WatchLink: ServerRequester {
     /// Decodes a frame; notes notifications; throws server errors.
     mutating func receive(_ frame: ByteBuffer) throws -> ServerMessage {
         lastHeard = .now
-        let message = try ServerConnection.decode(frame, codec: codec)
+        let message = try requests.decode(frame)
         switch message {
         case .notify(nil, let head):
             announcedHead = max(announcedHead, head)

@@ -9,7 +9,7 @@ import Foundation
 /// and the benchmark exits with 128 + the signal number, as the shell would report it.
 enum InterruptCleanup {
     /// Kept alive for the life of the process: a released dispatch source stops delivering.
-    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     static func install(scratch work: String) {
         for signalNumber in [SIGTERM, SIGINT, SIGHUP] {
