@@ -8,8 +8,8 @@ extension Article {
     /// applied, so a bad article is refused where it is made and can never poison the change log.
     public func validationProblem(sizeLimit: Int = ArticleText.defaultSizeLimit) -> String? {
         if isDeleted { return nil }
-        if ArticleText.trim(category).isEmpty { return "the category is empty" }
-        if ArticleText.trim(title).isEmpty { return "the title is empty" }
+        if Self.isBlank(category) { return "the category is empty" }
+        if Self.isBlank(title) { return "the title is empty" }
         if title.contains(where: \.isNewline) { return "the title must be one line" }
         if category.contains(where: \.isNewline) { return "the category must be one line" }
         if source.contains(where: Self.tagBreakingCharacters.contains) {
@@ -21,6 +21,12 @@ extension Article {
         let size = textByteCount
         if size > sizeLimit { return "the article is \(size) bytes, over the \(sizeLimit)-byte limit" }
         return nil
+    }
+
+    /// Whether `ArticleText.trim` would leave nothing of `text`, found without building the trimmed
+    /// copy: the server checks every pushed article, and the copy was 5% of its time in a push.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
     /// UTF-8 bytes of the text fields: what the size limit counts, and what sync batches budget by.

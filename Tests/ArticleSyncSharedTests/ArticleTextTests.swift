@@ -115,4 +115,20 @@ import Testing
             #expect(try ArticleText.parse(Array(ArticleText.print(article).utf8), file: file, id: article.id) == article)
         }
     }
+
+    /// The check a push goes through refuses a title or category of nothing but white space, which
+    /// is exactly what `trim` empties (no-break spaces and ideographic spaces included).
+    @Test func blankTitleOrCategoryIsRefusedAsTrimSeesIt() {
+        let samples = ["", " ", "\u{00A0}\u{00A0}", "\t\u{3000}\u{2003}", "\u{200B}", "a", " Berita ", "\u{00A0}x\u{00A0}", "e\u{301}"]
+        for sample in samples {
+            let scalars = sample.unicodeScalars.map { String($0.value, radix: 16) }
+            let blank = ArticleText.trim(sample).isEmpty
+            #expect(blank == (sample.isEmpty || [" ", "\u{00A0}\u{00A0}", "\t\u{3000}\u{2003}"].contains(sample)), "\(scalars)")
+            var article = Article(title: "Judul", body: "Isi.", category: sample, source: "viva")
+            #expect((article.validationProblem() == "the category is empty") == blank, "\(scalars)")
+            article.category = "News"
+            article.title = sample
+            #expect((article.validationProblem() == "the title is empty") == blank, "\(scalars)")
+        }
+    }
 }
