@@ -4,6 +4,7 @@ import ArticleSyncServer
 extension ServerCommand {
     struct Backup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Write a consistent copy of the change log to FILE, also while the server runs.",
             discussion: """
                 To restore: stop the server, replace DIR/changelog.sqlite with the copy (and remove any changelog.sqlite-wal \

@@ -4,6 +4,7 @@ import ArticleSyncServer
 extension ServerCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check the change log: SQLite integrity, every article's history 1…n with rising seqs, no edit applied twice.",
             discussion: "Exit status 0 when sound, 1 otherwise. Safe while the server runs.")
 

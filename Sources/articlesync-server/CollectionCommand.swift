@@ -7,7 +7,7 @@ extension ServerCommand {
             commandName: "collection", abstract: "Create and list collections.", subcommands: [Create.self, List.self])
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a collection.")
+            static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a collection.")
             @OptionGroup var dataOptions: DataOptions
             @Argument(help: "Letters, digits, '-', '_' or '.'.") var name: String
 
@@ -18,7 +18,7 @@ extension ServerCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List collections with their article count and head seq.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List collections with their article count and head seq.")
             @OptionGroup var dataOptions: DataOptions
 
             func run() async throws {

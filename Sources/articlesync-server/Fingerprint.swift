@@ -3,7 +3,7 @@ import ArticleSyncServer
 
 extension ServerCommand {
     struct Fingerprint: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the server certificate's fingerprint (sha256:<hex>), for `articlesync init --fingerprint`.")
+        static let configuration = CommandConfiguration(commandName: "fingerprint", abstract: "Print the server certificate's fingerprint (sha256:<hex>), for `articlesync init --fingerprint`.")
 
         @OptionGroup var dataOptions: DataOptions
 

@@ -5,7 +5,7 @@ import Foundation
 
 extension ServerCommand {
     struct Serve: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run the sync server until SIGTERM or SIGINT.")
+        static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the sync server until SIGTERM or SIGINT.")
 
         @OptionGroup var dataOptions: DataOptions
 

@@ -5,6 +5,7 @@ import Foundation
 extension ServerCommand {
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show each collection's article count and head seq, and the clients connected to the running server.")
 
         @OptionGroup var dataOptions: DataOptions

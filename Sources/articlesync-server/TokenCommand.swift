@@ -10,6 +10,7 @@ extension ServerCommand {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Create a token and print it alone on stdout. It is shown only this once; the server keeps only its hash.")
             @OptionGroup var dataOptions: DataOptions
             @Option(help: "The collection the token opens.") var collection: String = "articles"
@@ -22,7 +23,7 @@ extension ServerCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List tokens (ids and scopes, never the tokens).")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List tokens (ids and scopes, never the tokens).")
             @OptionGroup var dataOptions: DataOptions
 
             func run() async throws {
@@ -35,7 +36,7 @@ extension ServerCommand {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke a token; open connections lose access at their next request.")
+            static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token; open connections lose access at their next request.")
             @OptionGroup var dataOptions: DataOptions
             @Argument(help: "The token id (`token list` shows it).") var id: String
 

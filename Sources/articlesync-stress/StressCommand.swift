@@ -40,7 +40,7 @@ func runScenario(_ body: (String) async throws -> ScenarioReport) async throws {
 
 extension StressCommand {
     struct ServerKill: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Clients push while the server is SIGKILLed and restarted.")
+        static let configuration = CommandConfiguration(commandName: "server-kill", abstract: "Clients push while the server is SIGKILLed and restarted.")
         @OptionGroup var common: CommonOptions
         @Option(help: "How many times to kill the server.") var kills = 200
         @Option(help: "Concurrent clients.") var clients = 4
@@ -57,7 +57,7 @@ extension StressCommand {
     }
 
     struct ClientKill: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "`articlesync sync` SIGKILLed mid-push and mid-pull.")
+        static let configuration = CommandConfiguration(commandName: "client-kill", abstract: "`articlesync sync` SIGKILLed mid-push and mid-pull.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Kills during the push and again during the pull.") var kills = 20
         @Option(help: "Articles to push and pull.") var articles = 5000
@@ -74,7 +74,7 @@ extension StressCommand {
     }
 
     struct Faults: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sync through a proxy that cuts, delays and drops answers.")
+        static let configuration = CommandConfiguration(commandName: "faults", abstract: "Sync through a proxy that cuts, delays and drops answers.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Concurrent clients.") var clients = 5
         @Option(help: "Edits per client, each synced through the faults.") var edits = 100
@@ -91,7 +91,7 @@ extension StressCommand {
     }
 
     struct Load: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Many clients edit the same articles at once.")
+        static let configuration = CommandConfiguration(commandName: "load", abstract: "Many clients edit the same articles at once.")
         @OptionGroup var common: CommonOptions
         @Option(help: "Concurrent clients.") var clients = 50
         @Option(help: "Edits per client.") var rounds = 20
@@ -108,7 +108,7 @@ extension StressCommand {
     }
 
     struct All: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every scenario with its long defaults.")
+        static let configuration = CommandConfiguration(commandName: "all", abstract: "Every scenario with its long defaults.")
         @OptionGroup var common: CommonOptions
 
         func run() async throws {

@@ -6,6 +6,7 @@ import Foundation
 extension ArticleSyncCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Import article files (plain-text article format) and print their new ids.",
             discussion: "All files are read and checked first; if any is refused, none is imported.")
 

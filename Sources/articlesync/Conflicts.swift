@@ -4,7 +4,7 @@ import ArticleSyncShared
 
 extension ArticleSyncCommand {
     struct Conflicts: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List articles changed here and on the server in ways the merge could not settle.")
+        static let configuration = CommandConfiguration(commandName: "conflicts", abstract: "List articles changed here and on the server in ways the merge could not settle.")
 
         @OptionGroup var options: ReplicaOptions
         @Flag(help: "Print JSON.") var json = false

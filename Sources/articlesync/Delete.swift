@@ -4,7 +4,7 @@ import ArticleSyncShared
 
 extension ArticleSyncCommand {
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete an article (a tombstone that syncs like any edit).")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an article (a tombstone that syncs like any edit).")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String

@@ -9,6 +9,7 @@ import ServiceLifecycle
 extension ArticleSyncCommand {
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Run the whole path once on a throwaway server: TLS server, two replicas, seeds, edits on both sides.",
             discussion: "Everything lives in a temporary directory that is removed afterwards (unless --keep).")
 

@@ -6,6 +6,7 @@ import Foundation
 extension ArticleSyncCommand {
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Edit an article in $EDITOR (plain-text format); saving an unchanged file changes nothing.")
 
         @OptionGroup var options: ReplicaOptions

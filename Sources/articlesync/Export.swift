@@ -5,7 +5,7 @@ import Foundation
 
 extension ArticleSyncCommand {
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write every article to DIR as <id>.txt in the plain-text format.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write every article to DIR as <id>.txt in the plain-text format.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The directory to write to (created when missing).") var target: String

@@ -5,6 +5,7 @@ import Foundation
 extension ArticleSyncCommand {
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Make DIR a replica of a collection on a server.",
             discussion: "Nothing is downloaded until `articlesync -C DIR sync`. The token is stored in DIR/.articlesync/token, mode 0600.")
 

@@ -4,7 +4,7 @@ import ArticleSyncShared
 
 extension ArticleSyncCommand {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List articles: short id, category, title; * marks local changes not yet synced.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List articles: short id, category, title; * marks local changes not yet synced.")
 
         @OptionGroup var options: ReplicaOptions
         @Flag(help: "Include deleted articles.") var all = false

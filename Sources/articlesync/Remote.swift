@@ -3,10 +3,10 @@ import ArticleSyncClient
 
 extension ArticleSyncCommand {
     struct Remote: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show or change the server this replica syncs with.", subcommands: [Show.self, Trust.self])
+        static let configuration = CommandConfiguration(commandName: "remote", abstract: "Show or change the server this replica syncs with.", subcommands: [Show.self, Trust.self])
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print server, collection, pinned fingerprint and client id.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Print server, collection, pinned fingerprint and client id.")
             @OptionGroup var options: ReplicaOptions
 
             func run() async throws {
@@ -17,6 +17,7 @@ extension ArticleSyncCommand {
 
         struct Trust: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "trust",
                 abstract: "Pin a new server fingerprint, after checking it with the server operator (`articlesync-server fingerprint`).")
             @OptionGroup var options: ReplicaOptions
             @Argument(help: "sha256:<64 hex>") var fingerprint: String

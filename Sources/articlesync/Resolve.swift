@@ -6,6 +6,7 @@ import Foundation
 extension ArticleSyncCommand {
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Settle a conflict; the result is pushed by the next sync as an edit on top of the server's version.",
             discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain).")
 

@@ -4,7 +4,7 @@ import ArticleSyncShared
 
 extension ArticleSyncCommand {
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an article in the plain-text format (a unique id prefix is enough).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print an article in the plain-text format (a unique id prefix is enough).")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String

@@ -4,7 +4,7 @@ import ArticleSyncShared
 
 extension ArticleSyncCommand {
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show what is waiting to sync and what needs attention.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show what is waiting to sync and what needs attention.")
 
         @OptionGroup var options: ReplicaOptions
         @Flag(help: "Print JSON.") var json = false

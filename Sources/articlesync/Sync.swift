@@ -7,6 +7,7 @@ import Logging
 extension ArticleSyncCommand {
     struct Sync: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Exchange changes with the server.",
             discussion: """
                 Exit status: 0 when the replica is in step, 3 when conflicts remain, 1 on error.

@@ -5,6 +5,7 @@ import Logging
 extension ArticleSyncCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check that this replica holds exactly what the server holds.",
             discussion: "Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences.")
 
