@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
 /// During a download the writer checkpoints only every 256 MiB (see `Replica.writeRefetchable`), so
 /// the copy would otherwise come at the end: a quarter of a 20,000-article download's time. A
 /// PASSIVE checkpoint never blocks the writer or readers; it copies what is committed and leaves
-/// the rest for the next one. `Replica.checkpointAfterDownload` still finishes the job.
+/// the rest for the next one. `Replica.checkpointLargeWAL` still finishes the job.
 final class DownloadCheckpointer: Sendable {
     private let connection: DatabaseQueue
     private let work = DispatchQueue(label: "articlesync.download-checkpoint")

@@ -29,16 +29,20 @@ public struct Replica: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
         // WAL on, after prepareDatabase has run, so FULL is set here, on the one connection that writes.
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)") }
         try Self.migrator.migrate(pool)
     }
 
-    /// A WAL file larger than this after a download is checkpointed and cut back to nothing.
+    /// A WAL file larger than this after a sync is checkpointed and cut back to nothing.
     static let walSizeLimit = 16 << 20
     /// WAL pages (4 KiB) a download may write before they are checkpointed into the database: 256 MiB.
     static let downloadCheckpointPages = 65_536
-    /// SQLite's default, restored for every other write.
-    static let defaultCheckpointPages = 1_000
+    /// WAL pages written before they are checkpointed, for every other write: 32 MiB instead of
+    /// SQLite's 4 MiB. A push answer rewrites each article's row after its outbox row was rewritten
+    /// (marked sent) and deleted, so with the default nearly every push answer was followed by a
+    /// checkpoint copying and syncing those pages, most of them again after the next one. Commits
+    /// stay FULL: how often the WAL is copied into the database does not change what survives.
+    static let checkpointPages = 8_192
 
     /// One write transaction whose content the server can always send again: a pulled batch and the
     /// cursor past it. Such a commit costs a download most of its time when made like an edit's, so:
@@ -63,7 +67,7 @@ public struct Replica: Sendable {
                 return value
             }
             // Outside any transaction (GRDB ends it on error too), so this cannot be refused.
-            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.defaultCheckpointPages)")
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
             return try result.get()
         }
     }
@@ -154,11 +158,11 @@ public struct Replica: Sendable {
         try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1").execute(arguments: [fingerprint]) }
     }
 
-    /// Checkpoints the WAL a download let grow (see `writeRefetchable`) and truncates the file, which
-    /// SQLite would otherwise keep at its largest size for good: up to 256 MiB of spent log next to
-    /// the collection. A reader still on an older snapshot makes the checkpoint wait (busy timeout),
-    /// and if it is still there, the checkpoint is skipped until the next download.
-    public func checkpointAfterDownload() throws {
+    /// Checkpoints the WAL a sync let grow (a download up to 256 MiB, see `writeRefetchable`; a push
+    /// up to 32 MiB, see `checkpointPages`) and truncates the file, which SQLite would otherwise keep
+    /// at its largest size for good. A reader still on an older snapshot makes the checkpoint wait
+    /// (busy timeout), and if it is still there, the checkpoint is skipped until the next sync.
+    public func checkpointLargeWAL() throws {
         // Also after a `DownloadCheckpointer`: it stops at what was committed when it started.
         let walSize = (try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int) ?? 0
         guard walSize > Self.walSizeLimit else { return }

@@ -153,7 +153,7 @@ public struct SyncEngine: Sendable {
         // Only after a complete download is "not sent back" known to mean "the server lost it".
         report.resent += try replica.finishResync()
         await checkpointer?.finish()
-        if cursor > start { try replica.checkpointAfterDownload() }
+        if cursor > start { try replica.checkpointLargeWAL() }
     }
 
     /// Pushes until nothing pushable is left. Returns whether anything was sent, and the seqs the

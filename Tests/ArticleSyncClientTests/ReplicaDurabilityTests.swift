@@ -47,6 +47,8 @@ import Testing
         }
         #expect(modes.0 == "wal")
         #expect(modes.1 == 2, "synchronous is \(modes.1.map(String.init) ?? "?"), not FULL (2)")
+        // Checkpointed every 32 MiB, not SQLite's 4 MiB (see Replica.checkpointPages).
+        #expect(try Self.writerSettings(replica).1 == Replica.checkpointPages)
     }
 
     /// A pulled batch is committed with synchronous=NORMAL and a large checkpoint interval (the
@@ -60,7 +62,7 @@ import Testing
             (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
         }
         #expect(inside.0 == 1 && inside.1 == Replica.downloadCheckpointPages)
-        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
 
         struct Refused: Error {}
         #expect(throws: Refused.self) {
@@ -69,14 +71,14 @@ import Testing
                 throw Refused()
             }
         }
-        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
         #expect(try replica.syncState().cursor == 0, "the failed batch was rolled back")
 
         var article = Article(title: "Judul", body: "Satu.", category: "News", source: "viva")
         article.version = 1
         article.seq = 1
         _ = try replica.applyPulled([ChangedArticle(article: article, mutationID: "m", clientID: "other")], cursor: 1)
-        #expect(try Self.writerSettings(replica) == (2, Replica.defaultCheckpointPages))
+        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
         #expect(try replica.syncState().cursor == 1)
     }
 
@@ -90,7 +92,7 @@ import Testing
         let wal = ReplicaDirectory(path: directory).databasePath + "-wal"
         let grown = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
         #expect(grown > Replica.walSizeLimit, "the download was checkpointed early (WAL \(grown) bytes)")
-        try replica.checkpointAfterDownload()
+        try replica.checkpointLargeWAL()
         let after = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
         #expect(after <= Replica.walSizeLimit, "the WAL kept \(after) bytes after its checkpoint")
         #expect(try replica.articles().count == 6000)
