@@ -29,23 +29,23 @@ extension Replica {
         if articles.isEmpty, try cursor <= syncState().cursor { return SyncTally() }
         // Hashing and encoding are most of the CPU a download costs; done before the write
         // transaction and on all cores, while SQLite itself can only write on one.
-        let stored = Self.storedForms(of: articles.map(\.article))
+        let stored = Self.storedForms(of: articles)
         return try writeRefetchable { db in
             var tally = SyncTally()
             let resyncing = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM resync)") ?? false
             // Articles this replica does not hold yet (all of them in a first download) are simply
             // stored: one query for the whole batch instead of one lookup per article.
-            var held = try Self.heldIDs(among: articles.map(\.article.idString), db)
+            var held = try Self.heldIDs(among: articles.map(\.idString), db)
             for (change, storedForm) in zip(articles, stored) {
                 tally.received += 1
-                let id = change.article.idString
+                let id = change.idString
                 var afterReset = false
                 if resyncing {
                     try db.cachedStatement(sql: "DELETE FROM resync WHERE articleID = ?").execute(arguments: [id])
                     afterReset = db.changesCount > 0
                 }
                 if held.insert(id).inserted {
-                    try Self.store(change.article, storedForm: storedForm, db)
+                    try Self.store(change, storedForm: storedForm, db)
                 } else {
                     try Self.integrate(change, storedForm: storedForm, db, tally: &tally, afterReset: afterReset)
                 }
@@ -134,17 +134,25 @@ extension Replica {
         }
     }
 
-    /// `Article.storedForm` of each article, computed on all cores.
-    static func storedForms(of articles: [Article]) -> [Article.StoredForm] {
-        let chunks = min(articles.count, ProcessInfo.processInfo.activeProcessorCount, 8)
-        guard chunks > 1 else { return articles.map(\.storedForm) }
+    /// `Article.storedForm` of each article, computed on all cores. An article that came in its
+    /// checked storage form keeps those bytes; only its hash is computed.
+    static func storedForms(of changes: [ChangedArticle]) -> [Article.StoredForm] {
+        let chunks = min(changes.count, ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard chunks > 1 else { return changes.map(storedForm) }
         let results = NIOLockedValueBox([[Article.StoredForm]](repeating: [], count: chunks))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = (articles.count * chunk / chunks)..<(articles.count * (chunk + 1) / chunks)
-            let forms = articles[range].map(\.storedForm)
+            let range = (changes.count * chunk / chunks)..<(changes.count * (chunk + 1) / chunks)
+            let forms = changes[range].map(storedForm)
             results.withLockedValue { $0[chunk] = forms }
         }
         return results.withLockedValue { $0.flatMap { $0 } }
+    }
+
+    static func storedForm(_ change: ChangedArticle) -> Article.StoredForm {
+        switch change.content {
+        case .article(let article): article.storedForm
+        case .stored(let form): (form.bytes, form.contentHash)
+        }
     }
 
     /// Which of `ids` the replica holds, asked in chunks that stay well under SQLite's limit on

@@ -192,12 +192,28 @@ public struct Replica: Sendable {
     /// `storedForm` may come precomputed (see `applyPulled`).
     static func store(_ article: Article, storedForm: Article.StoredForm? = nil, _ db: Database) throws {
         let stored = storedForm ?? article.storedForm
+        try store(id: article.idString, title: article.title, category: article.category, isDeleted: article.isDeleted,
+                  version: article.version, seq: article.seq, stored: stored, db)
+    }
+
+    /// Stores a pulled article; one in its checked storage form is stored without reading its body.
+    static func store(_ change: ChangedArticle, storedForm: Article.StoredForm, _ db: Database) throws {
+        switch change.content {
+        case .article(let article):
+            try store(article, storedForm: storedForm, db)
+        case .stored(let form):
+            try store(id: form.idString, title: form.title, category: form.category, isDeleted: form.isDeleted,
+                      version: form.version, seq: form.seq, stored: storedForm, db)
+        }
+    }
+
+    private static func store(id: String, title: String, category: String, isDeleted: Bool, version: Int64, seq: Int64,
+                              stored: Article.StoredForm, _ db: Database) throws {
         try db.cachedStatement(sql: """
             INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,
                 version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state
-            """).execute(arguments: [article.idString, article.title, article.category, article.isDeleted, article.version,
-                             article.seq, stored.contentHash, Data(stored.bytes)])
+            """).execute(arguments: [id, title, category, isDeleted, version, seq, stored.contentHash, Data(stored.bytes)])
     }
 
     static func article(_ id: String, _ db: Database) throws -> Article? {

@@ -42,8 +42,9 @@ public struct SyncEngine: Sendable {
     /// Article text per push. Frames are at most 16 MiB and JSON (spoken with older servers) can
     /// blow text up several times with escapes, so a push stays well below.
     public var pushByteBudget = 2 << 20
-    /// The encodings offered in `hello` (tests turn binary off to exercise the JSON path).
-    public var offeredEncodings: [WireEncoding] = [.binary]
+    /// The encodings offered in `hello`, best first (tests turn binary off to exercise the JSON
+    /// path). A server that does not know `binary-v2` takes `binary-v1`.
+    public var offeredEncodings: [WireEncoding] = [.binaryStored, .binary]
     /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
     public var prefer: MergeSide?
     /// Told after every pulled batch of a download (for progress bars).

@@ -68,7 +68,9 @@ extension SQLiteChangeLog: ChangeLogStore {
                     break
                 }
                 bytes += state.count
-                articles.append(ChangedArticle(article: try Article(storageBytes: state), mutationID: row["mutationID"], clientID: row["clientID"]))
+                // Not read into fields: `binary-v2` sends these bytes as they are (the client checks
+                // them), and the walk proves the row can be read if another encoding needs the fields.
+                articles.append(ChangedArticle(stored: try CheckedStorageForm(trusting: Array(state)), mutationID: row["mutationID"], clientID: row["clientID"]))
                 newCursor = row["seq"]
             }
             return ChangeBatch(articles: articles, cursor: newCursor, more: more)

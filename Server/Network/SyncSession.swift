@@ -175,7 +175,7 @@ struct SyncSession {
     /// eighth in JSON, whose escapes can blow text up several times. One article always fits.
     static func pullByteBudget(_ encoding: WireEncoding) -> Int {
         switch encoding {
-        case .binary: FrameDecoder.defaultMaximumFrameLength / 2
+        case .binary, .binaryStored: FrameDecoder.defaultMaximumFrameLength / 2
         case .json: FrameDecoder.defaultMaximumFrameLength / 8
         }
     }

@@ -132,18 +132,25 @@ struct StorageReader {
         // Names are short ASCII: Swift keeps them inline, without an allocation.
         let name = String(decoding: bytes[position..<nameEnd], as: UTF8.self)
         var cursor = nameEnd + 1
-        var length = 0
-        while cursor < bytes.count, bytes[cursor] != UInt8(ascii: ":") {
-            let digit = Int(bytes[cursor]) - 48
-            guard (0...9).contains(digit), length < Int.max / 20 else { throw StorageDecodingError(reason: "bad length") }
-            length = length * 10 + digit
-            cursor += 1
-        }
+        let length = try Self.length(bytes, at: &cursor)
         let start = cursor + 1
         guard start + length < bytes.count, bytes[start + length] == UInt8(ascii: "\n") else {
             throw StorageDecodingError(reason: "truncated value of \(name)")
         }
         position = start + length + 1
         return (name, bytes[start..<start + length])
+    }
+
+    /// The decimal length of a record, read from `cursor` up to the `:` after it (left at `cursor`).
+    static func length<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at cursor: inout Int) throws(StorageDecodingError) -> Int
+    where Bytes.Index == Int {
+        var length = 0
+        while cursor < bytes.endIndex, bytes[cursor] != UInt8(ascii: ":") {
+            let digit = Int(bytes[cursor]) - 48
+            guard (0...9).contains(digit), length < Int.max / 20 else { throw StorageDecodingError(reason: "bad length") }
+            length = length * 10 + digit
+            cursor += 1
+        }
+        return length
     }
 }

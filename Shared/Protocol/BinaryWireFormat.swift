@@ -7,6 +7,8 @@ import NIOCore
 /// docs/PROTOCOL.md lists every message's fields.
 struct BinaryWireWriter {
     var buffer: ByteBuffer
+    /// `binary-v2`: articles of answers are written as their storage form.
+    var articlesInStorageForm = false
 
     mutating func tag(_ value: UInt8) { buffer.writeInteger(value) }
     mutating func int(_ value: Int64) { buffer.writeInteger(value) }
@@ -17,6 +19,12 @@ struct BinaryWireWriter {
     mutating func string(_ value: String) {
         buffer.writeInteger(UInt32(truncatingIfNeeded: value.utf8.count))
         buffer.writeString(value)
+    }
+
+    /// Bytes as they are, with a 4-byte length (how a string is written).
+    mutating func bytes(_ value: [UInt8]) {
+        buffer.writeInteger(UInt32(truncatingIfNeeded: value.count))
+        buffer.writeBytes(value)
     }
 
     mutating func optional<Value>(_ value: Value?, _ write: (inout Self, Value) -> Void) {
@@ -30,7 +38,7 @@ struct BinaryWireWriter {
     }
 
     mutating func article(_ article: Article) {
-        withUnsafeBytes(of: article.id.uuid) { buffer.writeBytes($0) }
+        _ = withUnsafeBytes(of: article.id.uuid) { buffer.writeBytes($0) }
         string(article.title)
         string(article.body)
         string(article.category)
@@ -48,6 +56,8 @@ struct BinaryWireWriter {
 /// the message.
 struct BinaryWireReader {
     var buffer: ByteBuffer
+    /// `binary-v2`: articles of answers are read as their storage form.
+    var articlesInStorageForm = false
 
     mutating func tag() throws(MessageDecodingError) -> UInt8 { try integer(UInt8.self, "a type tag") }
     mutating func int() throws(MessageDecodingError) -> Int64 { try integer(Int64.self, "an integer") }
@@ -72,6 +82,15 @@ struct BinaryWireReader {
         guard let text else { throw MessageDecodingError(reason: "a string is not valid UTF-8") }
         buffer.moveReaderIndex(forwardBy: length)
         return text
+    }
+
+    /// What `BinaryWireWriter.bytes` wrote.
+    mutating func bytes() throws(MessageDecodingError) -> [UInt8] {
+        let length = Int(try integer(UInt32.self, "a length"))
+        guard let value = buffer.readBytes(length: length) else {
+            throw MessageDecodingError(reason: "\(length) bytes announced but only \(buffer.readableBytes) left")
+        }
+        return value
     }
 
     mutating func optional<Value>(_ read: (inout Self) throws(MessageDecodingError) -> Value) throws(MessageDecodingError) -> Value? {

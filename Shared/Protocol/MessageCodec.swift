@@ -25,8 +25,8 @@ public struct MessageCodec: Sendable {
     private func encodeMessage(_ message: some Encodable & BinaryWritable, allocator: ByteBufferAllocator) throws -> ByteBuffer {
         switch encoding {
         case .json: return try encodeValue(message, allocator: allocator)
-        case .binary:
-            var writer = BinaryWireWriter(buffer: allocator.buffer(capacity: 64))
+        case .binary, .binaryStored:
+            var writer = BinaryWireWriter(buffer: allocator.buffer(capacity: 64), articlesInStorageForm: encoding == .binaryStored)
             message.write(to: &writer)
             return writer.buffer
         }
@@ -35,8 +35,8 @@ public struct MessageCodec: Sendable {
     public func decodeClientMessage(_ payload: ByteBuffer) throws(MessageDecodingError) -> ClientMessage {
         switch encoding {
         case .json: return try decodeValue(ClientMessage.self, payload)
-        case .binary:
-            var reader = BinaryWireReader(buffer: payload)
+        case .binary, .binaryStored:
+            var reader = BinaryWireReader(buffer: payload, articlesInStorageForm: encoding == .binaryStored)
             return try ClientMessage(reading: &reader)
         }
     }
@@ -44,8 +44,8 @@ public struct MessageCodec: Sendable {
     public func decodeServerMessage(_ payload: ByteBuffer) throws(MessageDecodingError) -> ServerMessage {
         switch encoding {
         case .json: return try decodeValue(ServerMessage.self, payload)
-        case .binary:
-            var reader = BinaryWireReader(buffer: payload)
+        case .binary, .binaryStored:
+            var reader = BinaryWireReader(buffer: payload, articlesInStorageForm: encoding == .binaryStored)
             return try ServerMessage(reading: &reader)
         }
     }

@@ -187,7 +187,14 @@ extension ServerMessage: BinaryWritable {
 
 extension BinaryWireWriter {
     mutating func changedArticle(_ change: ChangedArticle) {
-        article(change.article)
+        if articlesInStorageForm {
+            switch change.content {
+            case .stored(let form): bytes(form.bytes)
+            case .article(let article): bytes(article.storageBytes)
+            }
+        } else {
+            article(change.article)
+        }
         string(change.mutationID)
         string(change.clientID)
     }
@@ -195,7 +202,17 @@ extension BinaryWireWriter {
 
 extension BinaryWireReader {
     mutating func changedArticle() throws(MessageDecodingError) -> ChangedArticle {
-        ChangedArticle(article: try article(), mutationID: try string(), clientID: try string())
+        if articlesInStorageForm {
+            let raw = try bytes()
+            let form: CheckedStorageForm
+            do throws(StorageDecodingError) {
+                form = try CheckedStorageForm(checking: raw)
+            } catch {
+                throw MessageDecodingError(reason: "an article's storage form is not canonical: \(error.reason)")
+            }
+            return ChangedArticle(stored: form, mutationID: try string(), clientID: try string())
+        }
+        return ChangedArticle(article: try article(), mutationID: try string(), clientID: try string())
     }
 }
 

@@ -61,14 +61,69 @@ public struct MutationResult: Sendable, Hashable, Codable {
 /// Knowing the mutation lets a client recognise its own edit coming back (for instance after the
 /// acknowledgement of a push was lost) instead of treating it as somebody else's concurrent edit.
 public struct ChangedArticle: Sendable, Hashable, Codable {
-    public var article: Article
+    /// The article as fields, or as the storage form it travelled in (`binary-v2`), which is read
+    /// into fields only when asked: a download stores most articles without ever needing them.
+    public enum Content: Sendable {
+        case article(Article)
+        case stored(CheckedStorageForm)
+    }
+
+    public var content: Content
     public var mutationID: String
     public var clientID: String
 
     public init(article: Article, mutationID: String, clientID: String) {
-        self.article = article
+        self.content = .article(article)
         self.mutationID = mutationID
         self.clientID = clientID
+    }
+
+    public init(stored: CheckedStorageForm, mutationID: String, clientID: String) {
+        self.content = .stored(stored)
+        self.mutationID = mutationID
+        self.clientID = clientID
+    }
+
+    /// The article. For one that travelled in its storage form this reads it on every access.
+    public var article: Article {
+        switch content {
+        case .article(let article): article
+        case .stored(let form): form.article
+        }
+    }
+
+    /// `article.idString`, without reading a storage form.
+    public var idString: String {
+        switch content {
+        case .article(let article): article.idString
+        case .stored(let form): form.idString
+        }
+    }
+
+    /// Equal when they carry the same article and mutation, however the article travelled.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.mutationID == rhs.mutationID && lhs.clientID == rhs.clientID && lhs.article == rhs.article
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(mutationID)
+        hasher.combine(clientID)
+        hasher.combine(article)
+    }
+
+    enum CodingKeys: String, CodingKey { case article, mutationID, clientID }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(article: try container.decode(Article.self, forKey: .article), mutationID: try container.decode(String.self, forKey: .mutationID),
+                  clientID: try container.decode(String.self, forKey: .clientID))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(article, forKey: .article)
+        try container.encode(mutationID, forKey: .mutationID)
+        try container.encode(clientID, forKey: .clientID)
     }
 }
 
@@ -82,6 +137,13 @@ public enum WireEncoding: String, Sendable, Hashable, CaseIterable, Codable {
     /// Length-prefixed fields (see BinaryWireFormat): several times cheaper to write and read
     /// than JSON for article bodies, which is what a sync mostly moves.
     case binary = "binary-v1"
+    /// `binary-v1`, except that every article of a `changes` or `pushResult` answer travels in its
+    /// storage form: the server sends the bytes it stored without reading them into fields, and
+    /// the client checks them (`CheckedStorageForm`) and stores them as they are.
+    case binaryStored = "binary-v2"
+
+    /// Whether frames are binary (either version).
+    public var isBinary: Bool { self != .json }
 }
 
 /// Messages a client sends. Every one carries a request `id` that the answer repeats.

@@ -166,28 +166,34 @@ import Testing
     /// A large batch takes the quick path for articles the replica does not hold and the full
     /// integration for those it does: a local edit in the middle of 1,200 new articles is merged,
     /// not overwritten, and an article that comes twice in one batch ends at its later state.
-    @Test func largeBatchStoresNewArticlesAndStillMergesHeldOnes() throws {
+    /// `stored`: the articles come as `binary-v2` brings them, in their checked storage form.
+    @Test(arguments: [false, true])
+    func largeBatchStoresNewArticlesAndStillMergesHeldOnes(stored: Bool) throws {
         defer { cleanUp() }
+        func change(_ article: Article, _ mutationID: String) throws -> ChangedArticle {
+            stored ? ChangedArticle(stored: try CheckedStorageForm(checking: article.storageBytes), mutationID: mutationID, clientID: "other")
+                : ChangedArticle(article: article, mutationID: mutationID, clientID: "other")
+        }
         let held = sample("held")
         _ = try pull(held, version: 1, seq: 1, mutationID: "a")
         try replica.update(held.idString) { $0.category = "Edited here" }
 
-        var batch = (0..<1200).map { index -> ChangedArticle in
+        var batch = try (0..<1200).map { index -> ChangedArticle in
             var article = sample("new \(index)")
             article.version = 1
             article.seq = Int64(index + 2)
-            return ChangedArticle(article: article, mutationID: "n\(index)", clientID: "other")
+            return try change(article, "n\(index)")
         }
         var theirs = held
         theirs.title = "held, retitled there"
         theirs.version = 2
         theirs.seq = 2000
-        batch.insert(ChangedArticle(article: theirs, mutationID: "b", clientID: "other"), at: 600)
+        batch.insert(try change(theirs, "b"), at: 600)
         var twice = batch[10].article
         twice.title = "new 10, second state"
         twice.version = 2
         twice.seq = 2001
-        batch.append(ChangedArticle(article: twice, mutationID: "t", clientID: "other"))
+        batch.append(try change(twice, "t"))
 
         let tally = try replica.applyPulled(batch, cursor: 2001)
         #expect(tally.received == 1202 && tally.conflicts == 0 && tally.merged == 1)
@@ -196,6 +202,7 @@ import Testing
         #expect(try replica.article(twice.idString)?.title == "new 10, second state")
         #expect(try replica.articles().count == 1201)
         #expect(try replica.localDigest().entries[batch[700].article.idString] == batch[700].article.contentHash)
+        #expect(try replica.article(batch[700].idString) == batch[700].article)
     }
 
     @Test func rejectedChangeStaysQueuedWithTheReason() throws {

@@ -39,13 +39,49 @@ import Testing
         ]
     }
 
-    @Test func everyMessageRoundTrips() throws {
+    @Test(arguments: [WireEncoding.binary, .binaryStored])
+    func everyMessageRoundTrips(encoding: WireEncoding) throws {
+        let codec = MessageCodec(encoding: encoding)
         for message in clientMessages {
-            #expect(try binary.decodeClientMessage(try binary.encode(message)) == message)
+            #expect(try codec.decodeClientMessage(try codec.encode(message)) == message)
         }
         for message in serverMessages {
-            #expect(try binary.decodeServerMessage(try binary.encode(message)) == message)
+            #expect(try codec.decodeServerMessage(try codec.encode(message)) == message)
         }
+    }
+
+    /// In `binary-v2` an article of an answer is its storage form, byte for byte: what the server
+    /// read from its database is what the client gets to store.
+    @Test func storedArticlesTravelAsTheyWereStored() throws {
+        let v2 = MessageCodec(encoding: .binaryStored)
+        let form = try CheckedStorageForm(checking: article.storageBytes)
+        let message = ServerMessage.changes(id: 2, articles: [ChangedArticle(stored: form, mutationID: "m", clientID: "c"),
+                                                              ChangedArticle(article: article, mutationID: "m", clientID: "c")], cursor: 17, more: false)
+        let frame = Array(try v2.encode(message).readableBytesView)
+        let at = try #require((0...frame.count - form.bytes.count).first { frame[$0..<$0 + form.bytes.count].elementsEqual(form.bytes) })
+        #expect(frame[(at + form.bytes.count)...].firstRange(of: form.bytes) != nil, "the article given as fields was not sent in its storage form")
+        guard case .changes(_, let received, _, _) = try v2.decodeServerMessage(ByteBuffer(bytes: frame)) else {
+            Issue.record("not changes")
+            return
+        }
+        for change in received {
+            guard case .stored(let got) = change.content else {
+                Issue.record("a binary-v2 article was read into fields")
+                continue
+            }
+            #expect(got.bytes == form.bytes)
+        }
+
+        // A storage form the client would not write itself is refused, with a reason.
+        let uppercase = Array(String(decoding: article.storageBytes, as: UTF8.self)
+            .replacingOccurrences(of: article.idString, with: article.idString.uppercased()).utf8)
+        var bad = ByteBuffer()
+        bad.writeInteger(UInt8(0x82)); bad.writeInteger(UInt64(2)); bad.writeInteger(UInt32(1))
+        bad.writeInteger(UInt32(uppercase.count)); bad.writeBytes(uppercase)
+        bad.writeInteger(UInt32(1)); bad.writeString("m"); bad.writeInteger(UInt32(1)); bad.writeString("c")
+        bad.writeInteger(Int64(17)); bad.writeInteger(UInt8(0))
+        let error = #expect(throws: MessageDecodingError.self) { try v2.decodeServerMessage(bad) }
+        #expect(error?.reason.contains("storage form") == true, "\(error?.reason ?? "")")
     }
 
     @Test func articlesCostFarLessThanInJSON() throws {
@@ -129,20 +165,23 @@ import Testing
         #expect(seeds.count >= 6)
         for seed in seeds {
             let payload = ByteBuffer(bytes: try Data(contentsOf: corpus.appendingPathComponent(seed)))
+            let v2 = MessageCodec(encoding: .binaryStored)
             let decodes = (try? binary.decodeClientMessage(payload)) != nil || (try? binary.decodeServerMessage(payload)) != nil
+                || (try? v2.decodeServerMessage(payload)) != nil
             #expect(decodes, "\(seed)")
         }
     }
 
     @Test func negotiationPicksBinaryOnlyWhenOffered() throws {
         #expect(MessageCodec.choose(from: [.binary]) == .binary)
+        #expect(MessageCodec.choose(from: [.binaryStored, .binary]) == .binaryStored)
         #expect(MessageCodec.choose(from: []) == .json)
         // An older client's hello has no offer; an unknown offer is dropped, not refused.
         let json = MessageCodec()
         let old = try json.decodeClientMessage(ByteBuffer(string: #"{"type":"hello","id":1,"protocolVersion":1,"clientID":"c","token":"t","collection":"a"}"#))
         #expect(old == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: []))
-        let future = try json.decodeClientMessage(ByteBuffer(string: #"{"type":"hello","id":1,"protocolVersion":1,"clientID":"c","token":"t","collection":"a","encodings":["zstd-v9","binary-v1"]}"#))
-        #expect(future == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: [.binary]))
+        let future = try json.decodeClientMessage(ByteBuffer(string: #"{"type":"hello","id":1,"protocolVersion":1,"clientID":"c","token":"t","collection":"a","encodings":["zstd-v9","binary-v2","binary-v1"]}"#))
+        #expect(future == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: [.binaryStored, .binary]))
         // hello and welcome are JSON whatever comes after; the client switches when the welcome says so.
         var client = MessageCodec()
         let welcome = try json.decodeServerMessage(try json.encode(ServerMessage.welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 0,

@@ -87,7 +87,9 @@ import Testing
 
         // The client adopts whatever the welcome names, so the syncs above would pass with a server
         // that always picked binary: check the server's choice itself, without an offer and with one.
-        for offer in ["", #","encodings":["binary-v1"]"#] {
+        let offers: [(String, WireEncoding)] = [("", .json), (#","encodings":["binary-v1"]"#, .binary),
+                                                 (#","encodings":["binary-v2","binary-v1"]"#, .binaryStored)]
+        for (offer, expected) in offers {
             let hello = RawTLSClient.frame(#"{"type":"hello","id":1,"protocolVersion":1,"clientID":"raw","token":"\#(token)","collection":"articles"\#(offer)}"#)
             // The second frame is garbage in either encoding, so the server answers and hangs up.
             let answer = try await RawTLSClient.exchange(hello + RawTLSClient.frame([0x42]), port: workspace.server.port,
@@ -96,7 +98,41 @@ import Testing
                 Issue.record("no welcome: \(answer.messages)")
                 continue
             }
-            #expect(encoding == (offer.isEmpty ? .json : .binary))
+            #expect(encoding == expected, "offer \(offer)")
         }
+    }
+
+    /// A client of the build before binary-v2 offers only binary-v1: it downloads, pushes and
+    /// converges with one that speaks binary-v2, and both hold the same bytes as the server.
+    @Test func binaryV1AndV2ClientsConverge() async throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let cli = try workspace.replica("cli", token: token)
+        try cli.ok(["add"] + workspace.seedFiles)
+        try cli.ok(["sync"])
+
+        var engines: [SyncEngine] = []
+        for (name, offer) in [("v1", [WireEncoding.binary]), ("v2", [.binaryStored, .binary])] {
+            let directory = ReplicaDirectory(path: workspace.root + "/" + name)
+            let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
+                                                   fingerprint: workspace.server.fingerprint)
+            var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
+            engine.offeredEncodings = offer
+            #expect(try await engine.sync().pulled == workspace.seedFiles.count, "\(name)")
+            #expect(try await engine.verify().inSync, "\(name)")
+            engines.append(engine)
+        }
+        for (index, engine) in engines.enumerated() {
+            let article = try #require(try engine.replica.articles().sorted { $0.idString < $1.idString }[index])
+            _ = try engine.replica.update(article.idString) { $0.body += "\n\nTambahan dari replika \(index)." }
+            #expect(try await engine.sync().pushed == 1)
+        }
+        for engine in engines {
+            _ = try await engine.sync()
+            #expect(try await engine.verify().inSync)
+        }
+        try cli.ok(["sync"])
+        #expect(try engines[0].replica.articles().map(\.contentHash).sorted() == engines[1].replica.articles().map(\.contentHash).sorted())
+        #expect(try cli.hashes().count == workspace.seedFiles.count)
     }
 }
