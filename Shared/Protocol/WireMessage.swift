@@ -141,9 +141,6 @@ public enum WireEncoding: String, Sendable, Hashable, CaseIterable, Codable {
     /// storage form: the server sends the bytes it stored without reading them into fields, and
     /// the client checks them (`CheckedStorageForm`) and stores them as they are.
     case binaryStored = "binary-v2"
-
-    /// Whether frames are binary (either version).
-    public var isBinary: Bool { self != .json }
 }
 
 /// Messages a client sends. Every one carries a request `id` that the answer repeats.
