@@ -17,6 +17,16 @@ import Testing
         try JSONDecoder().decode(Report.self, from: Data(try replica.ok(["sync", "--json"]).utf8))
     }
 
+    /// A new replica synced in-process, offering `encodings` in its hello (as an older build would).
+    func engine(_ name: String, offering encodings: [WireEncoding], in workspace: Workspace, token: String) throws -> SyncEngine {
+        let directory = ReplicaDirectory(path: workspace.root + "/" + name)
+        let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
+                                               fingerprint: workspace.server.fingerprint)
+        var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
+        engine.offeredEncodings = encodings
+        return engine
+    }
+
     /// 24 articles of 750 KB are 18 MB, more than one 16 MiB frame: pushes and pulls must be cut by
     /// bytes, not only by count, or the sync is refused forever.
     @Test func articlesTogetherLargerThanAFrameSync() throws {
@@ -74,11 +84,8 @@ import Testing
         try cli.ok(["add"] + workspace.seedFiles)
         try cli.ok(["sync"])
 
-        let directory = ReplicaDirectory(path: workspace.root + "/json-only")
-        let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
-                                               fingerprint: workspace.server.fingerprint)
-        var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
-        engine.offeredEncodings = []
+        let engine = try engine("json-only", offering: [], in: workspace, token: token)
+        let replica = engine.replica
         let report = try await engine.sync()
         #expect(report.pulled == workspace.seedFiles.count)
         let first = try #require(try replica.articles().first)
@@ -116,11 +123,7 @@ import Testing
 
         var engines: [SyncEngine] = []
         for (name, offer) in [("v1", [WireEncoding.binary]), ("v2", [.binaryStored, .binary])] {
-            let directory = ReplicaDirectory(path: workspace.root + "/" + name)
-            let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
-                                                   fingerprint: workspace.server.fingerprint)
-            var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
-            engine.offeredEncodings = offer
+            let engine = try engine(name, offering: offer, in: workspace, token: token)
             #expect(try await engine.sync().pulled == workspace.seedFiles.count, "\(name)")
             #expect(try await engine.verify().inSync, "\(name)")
             engines.append(engine)
