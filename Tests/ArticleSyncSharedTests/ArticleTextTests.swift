@@ -131,4 +131,59 @@ import Testing
             #expect((article.validationProblem() == "the title is empty") == blank, "\(scalars)")
         }
     }
+
+    /// Lines are split and trimmed on UTF-8 bytes and scalars for speed; they must come out as
+    /// splitting scalar by scalar gives them, whatever mix of line ends, white space and combining
+    /// marks the text holds.
+    @Test func linesAndTrimmingAgreeWithTheScalarDefinition() {
+        let alphabet = ["a", "é", "e\u{301}", " ", "\u{301}", "\u{00A0}", "\u{3000}", "\t", "\n", "\r", "\r\n", "日", "🇮🇩", "{", "}"]
+        var factory = ArticleFactory(seed: 7)
+        for _ in 0..<2_000 {
+            let text = (0..<factory.int(0...12)).map { _ in alphabet[factory.int(0...alphabet.count - 1)] }.joined()
+            let scalars = text.unicodeScalars.map { String($0.value, radix: 16) }
+            #expect(ArticleText.normalizedBody(text) == Self.normalizedBodyByScalars(text), "\(scalars)")
+            #expect(ArticleText.trim(text) == Self.trimByScalars(text), "\(scalars)")
+            #expect(ArticleText.trim(text.dropFirst()) == Self.trimByScalars(String(text.dropFirst())), "\(scalars)")
+        }
+    }
+
+    static func normalizedBodyByScalars(_ text: String) -> String {
+        var out: [String] = []
+        for line in linesByScalars(text).map(trimByScalars) {
+            if line.isEmpty, out.last?.isEmpty ?? true { continue }
+            out.append(line)
+        }
+        while out.last?.isEmpty == true { out.removeLast() }
+        return out.joined(separator: "\n")
+    }
+
+    static func linesByScalars(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" {
+                if !previousWasCR { lines.append(String(current)); current = .init() }
+                previousWasCR = false
+            } else if scalar == "\r" {
+                lines.append(String(current)); current = .init()
+                previousWasCR = true
+            } else {
+                current.append(scalar)
+                previousWasCR = false
+            }
+        }
+        lines.append(String(current))
+        return lines
+    }
+
+    static func trimByScalars(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[first...last])
+        return String(view)
+    }
 }
