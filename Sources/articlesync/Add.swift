@@ -8,17 +8,21 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "add",
             abstract: "Import article files (plain-text article format) and print their new ids.",
-            discussion: "All files are read and checked first; if any is refused, none is imported.")
+            discussion: """
+                All files are read and checked first; if any is refused, none is imported. A directory \
+                stands for the .txt files directly in it, in name order, which also keeps a \
+                collection of thousands of files off the command line.
+                """)
 
         @OptionGroup var options: ReplicaOptions
 
-        @Argument(help: "Article files.")
+        @Argument(help: "Article files, or directories of them.")
         var files: [String]
 
         func run() async throws {
             let replica = try options.open()
             var articles: [Article] = []
-            for file in files {
+            for file in try files.flatMap(Self.articleFiles) {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ValidationError("cannot read \(file): no such file, or it is not readable")
                 }
@@ -27,6 +31,25 @@ extension ArticleSyncCommand {
             for article in try replica.add(articles) {
                 print("\(article.idString)\t\(article.title)")
             }
+        }
+
+        /// `path` itself, or when it is a directory the .txt files directly in it, in name order.
+        static func articleFiles(_ path: String) throws -> [String] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: path)
+            } catch {
+                throw ValidationError("cannot read the directory \(path): \(error.localizedDescription)")
+            }
+            let files = names.filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+                .filter { file in
+                    var isDirectory: ObjCBool = false
+                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
+                }
+            guard !files.isEmpty else { throw ValidationError("\(path) is a directory with no .txt files in it; nothing to import") }
+            return files
         }
     }
 }

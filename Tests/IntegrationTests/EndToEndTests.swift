@@ -167,4 +167,31 @@ import Testing
         let text = try String(contentsOfFile: target + "/" + files[0], encoding: .utf8)
         #expect(text.hasPrefix("News\n\nJudul dari editor\n\n") && text.hasSuffix("berlangsung. {viva}"))
     }
+
+    /// `add DIR` imports the .txt files directly in DIR, in name order: what `export` wrote, or a
+    /// folder of thousands of articles that would not fit on a command line.
+    @Test func aDirectoryImportsItsTextFiles() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let source = try workspace.replica("source", token: token)
+        try source.ok(["add"] + workspace.seedFiles)
+        let folder = workspace.root + "/folder"
+        _ = try source.ok(["export", folder])
+        // Not articles: another extension, a hidden file, a directory named like an article.
+        try Data("not an article".utf8).write(to: URL(fileURLWithPath: folder + "/README.md"))
+        try Data("not an article".utf8).write(to: URL(fileURLWithPath: folder + "/.draft.txt"))
+        try FileManager.default.createDirectory(atPath: folder + "/old.txt", withIntermediateDirectories: false)
+
+        let target = try workspace.replica("target", token: token)
+        let printed = try target.ok(["add", folder]).split(separator: "\n")
+        #expect(printed.count == workspace.seedFiles.count)
+        #expect(try target.list().map(\.title).sorted() == (try source.list().map(\.title).sorted()))
+
+        let empty = workspace.root + "/empty"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
+        let refused = try target.run(["add", empty])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("no .txt files"), "\(refused.stderr)")
+        #expect(try target.list().count == workspace.seedFiles.count)
+    }
 }
