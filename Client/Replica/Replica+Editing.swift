@@ -19,13 +19,15 @@ extension Replica {
         }
         try pool.write { db in
             for article in normalized {
-                if try Self.article(article.idString, db) != nil {
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM article WHERE id = ?)"), arguments: [article.idString]) == true {
                     throw ReplicaError("an article with id \(article.idString) already exists")
                 }
                 try Self.store(article, db)
                 try Self.enqueue(article, db)
             }
         }
+        // An import of thousands of articles is one transaction, and the WAL would keep its size.
+        try checkpointLargeWAL()
         return normalized
     }
 
@@ -52,25 +54,35 @@ extension Replica {
             if entries.isEmpty, current.version > 0, try Self.baseSnapshot(id, db) == nil {
                 try Self.setBase(current, for: id, db)
             }
+            // An entry on its way that stands for the article's current state keeps that state:
+            // a retry must carry exactly what the server may already have applied.
+            try db.cachedStatement(sql: """
+                UPDATE outbox SET state = (SELECT state FROM article WHERE id = ?) WHERE articleID = ? AND state IS NULL AND sentAt IS NOT NULL
+                """).execute(arguments: [id, id])
             try Self.store(edited, db)
             try Self.enqueue(edited, db)
             return edited
         }
     }
 
-    /// Queues the article's new state: folded into the last entry if that one was never sent,
-    /// otherwise a new entry chained after the ones in flight.
+    /// Queues the article's new state, which the caller has just stored: folded into the last entry
+    /// if that one was never sent, otherwise a new entry chained after the ones in flight.
+    ///
+    /// The entry holds no copy of the article (state NULL): it stands for the article's current
+    /// state, which is what it would hold. Only the last entry of an article can be such an entry,
+    /// and `update` gives it its own copy before changing an article whose last entry was sent.
+    /// Importing or pushing thousands of new articles so writes each article once, not twice.
     static func enqueue(_ article: Article, _ db: Database) throws {
         let id = article.idString
-        let entries = try outboxEntries(for: id, db)
-        if let last = entries.last, last.sentAt == nil {
-            try db.execute(sql: "UPDATE outbox SET state = ?, rejectedReason = NULL WHERE position = ?",
-                           arguments: [encode(article), last.position])
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT position, sentAt FROM outbox WHERE articleID = ? ORDER BY position DESC LIMIT 1"),
+                                    arguments: [id])
+        if let last, (last["sentAt"] as String?) == nil {
+            try db.cachedStatement(sql: "UPDATE outbox SET state = NULL, rejectedReason = NULL WHERE position = ?").execute(arguments: [last["position"] as Int64])
             return
         }
-        let baseVersion: Int64? = entries.isEmpty ? article.version : nil
+        let baseVersion: Int64? = last == nil ? article.version : nil
         try db.cachedStatement(sql: """
-            INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [UUID().uuidString.lowercased(), id, baseVersion, encode(article), timestamp()])
+            INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, ?, NULL, ?)
+            """).execute(arguments: [UUID().uuidString.lowercased(), id, baseVersion, timestamp()])
     }
 }

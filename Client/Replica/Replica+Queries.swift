@@ -39,7 +39,7 @@ extension Replica {
     }
 
     public func outbox() throws -> [OutboxEntry] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM outbox ORDER BY position").map(Self.outboxEntry) }
+        try pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.outboxEntryColumns) FROM outbox ORDER BY position").map(Self.outboxEntry) }
     }
 
     public func conflicts() throws -> [ConflictRecord] {

@@ -70,9 +70,9 @@ extension Replica {
         guard anything else { return PushBatch(mutations: [], lastPosition: after) }
         return try pool.write { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM outbox AS entry
+                SELECT \(Self.outboxEntryColumns) FROM outbox
                 WHERE position > ? AND rejectedReason IS NULL AND baseVersion IS NOT NULL
-                  AND position = (SELECT MIN(position) FROM outbox WHERE articleID = entry.articleID)
+                  AND position = (SELECT MIN(position) FROM outbox AS earlier WHERE earlier.articleID = outbox.articleID)
                   AND articleID NOT IN (SELECT articleID FROM conflict)
                 ORDER BY position LIMIT ?
                 """), arguments: [after, limit])
@@ -100,7 +100,7 @@ extension Replica {
         try pool.write { db in
             var tally = SyncTally()
             for result in results {
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.outboxEntryColumns) FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
                     continue  // already acknowledged through a pull
                 }
                 let entry = try Self.outboxEntry(row)

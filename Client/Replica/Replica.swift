@@ -33,14 +33,14 @@ public struct Replica: Sendable {
         try Self.migrator.migrate(pool)
     }
 
-    /// A WAL file larger than this after a sync is checkpointed and cut back to nothing.
+    /// A WAL file larger than this after a sync or an import is checkpointed and cut back to nothing.
     static let walSizeLimit = 16 << 20
     /// WAL pages (4 KiB) a download may write before they are checkpointed into the database: 256 MiB.
     static let downloadCheckpointPages = 65_536
     /// WAL pages written before they are checkpointed, for every other write: 32 MiB instead of
-    /// SQLite's 4 MiB. A push answer rewrites each article's row after its outbox row was rewritten
-    /// (marked sent) and deleted, so with the default nearly every push answer was followed by a
-    /// checkpoint copying and syncing those pages, most of them again after the next one. Commits
+    /// SQLite's 4 MiB. A push answer rewrites the rows of the articles it acknowledges (up to 500,
+    /// some 3 MB), so with the default nearly every push answer was followed by a checkpoint copying
+    /// and syncing those pages, many of them again after the next one. Commits
     /// stay FULL: how often the WAL is copied into the database does not change what survives.
     static let checkpointPages = 8_192
 
@@ -125,6 +125,30 @@ public struct Replica: Sendable {
                 );
                 """)
         }
+        // An outbox entry's state may be NULL, meaning "the article's current state" (see
+        // `enqueue`): SQLite cannot drop a NOT NULL constraint, so the table is rebuilt, keeping
+        // its AUTOINCREMENT counter.
+        migrator.registerMigration("v2 outbox state by reference") { db in
+            try db.execute(sql: """
+                CREATE TABLE outbox_v2 (
+                    position INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mutationID TEXT NOT NULL UNIQUE,
+                    articleID TEXT NOT NULL,
+                    baseVersion INTEGER,
+                    state BLOB,
+                    sentAt TEXT,
+                    rejectedReason TEXT,
+                    createdAt TEXT NOT NULL
+                );
+                INSERT INTO outbox_v2 (position, mutationID, articleID, baseVersion, state, sentAt, rejectedReason, createdAt)
+                    SELECT position, mutationID, articleID, baseVersion, state, sentAt, rejectedReason, createdAt FROM outbox;
+                DELETE FROM sqlite_sequence WHERE name = 'outbox_v2';
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox_v2', seq FROM sqlite_sequence WHERE name = 'outbox';
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v2 RENAME TO outbox;
+                CREATE INDEX outbox_by_article ON outbox (articleID, position);
+                """)
+        }
         return migrator
     }
 
@@ -158,8 +182,9 @@ public struct Replica: Sendable {
         try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1").execute(arguments: [fingerprint]) }
     }
 
-    /// Checkpoints the WAL a sync let grow (a download up to 256 MiB, see `writeRefetchable`; a push
-    /// up to 32 MiB, see `checkpointPages`) and truncates the file, which SQLite would otherwise keep
+    /// Checkpoints the WAL a sync or an import let grow (a download up to 256 MiB, see
+    /// `writeRefetchable`; a push up to 32 MiB, see `checkpointPages`; an import as large as what it
+    /// imported) and truncates the file, which SQLite would otherwise keep
     /// at its largest size for good. A reader still on an older snapshot makes the checkpoint wait
     /// (busy timeout), and if it is still there, the checkpoint is skipped until the next sync.
     public func checkpointLargeWAL() throws {
@@ -232,14 +257,26 @@ public struct Replica: Sendable {
         }
     }
 
+    /// The columns `outboxEntry` reads, with the entry's state resolved: NULL stands for the
+    /// article's current state (see `enqueue`).
+    static let outboxEntryColumns = """
+        outbox.position, outbox.mutationID, outbox.articleID, outbox.baseVersion, outbox.sentAt, outbox.rejectedReason,
+        COALESCE(outbox.state, (SELECT state FROM article WHERE article.id = outbox.articleID)) AS state
+        """
+
     static func outboxEntries(for id: String, _ db: Database) throws -> [OutboxEntry] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM outbox WHERE articleID = ? ORDER BY position"), arguments: [id]).map(outboxEntry)
+        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(outboxEntryColumns) FROM outbox WHERE articleID = ? ORDER BY position"),
+                         arguments: [id]).map(outboxEntry)
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
-        OutboxEntry(position: row["position"], mutationID: row["mutationID"], articleID: row["articleID"],
-                    baseVersion: row["baseVersion"], article: try decode(row["state"]), sentAt: row["sentAt"],
-                    rejectedReason: row["rejectedReason"])
+        let position: Int64 = row["position"]
+        guard let state: Data = row["state"] else {
+            throw ReplicaError("outbox entry \(position) has no article state; the replica database is damaged")
+        }
+        return OutboxEntry(position: position, mutationID: row["mutationID"], articleID: row["articleID"],
+                           baseVersion: row["baseVersion"], article: try decode(state), sentAt: row["sentAt"],
+                           rejectedReason: row["rejectedReason"])
     }
 
     static func hasConflict(_ id: String, _ db: Database) throws -> Bool {

@@ -1,0 +1,98 @@
+@testable import ArticleSyncClient
+import ArticleSyncShared
+import Foundation
+import GRDB
+import Testing
+
+/// How the replica lays out what it stores: each article once, whatever waits in the outbox, and
+/// replicas made by earlier versions carried over as they are.
+@Suite struct ReplicaStorageTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("replica-storage-\(UUID().uuidString)").path
+
+    func cleanUp() { try? FileManager.default.removeItem(atPath: directory) }
+
+    static func articles(_ count: Int) -> [Article] {
+        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 90)
+        return (0..<count).map { Article(title: "Artikel \($0)", body: body, category: "News", source: "viva") }
+    }
+
+    /// Database pages in use (the file without its free pages), whatever is still in the WAL.
+    static func pagesInUse(_ replica: Replica) throws -> Int {
+        try replica.pool.read { db in
+            (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) - (try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0)
+        }
+    }
+
+    static func pageCount(_ replica: Replica) throws -> Int {
+        try replica.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+    }
+
+    /// A queued new article is not a second copy of it: importing and then pushing 400 articles of
+    /// 4.5 KB leaves a database of about one copy (with a copy per outbox entry it took twice as
+    /// many pages, and the freed half stayed in the file after the push).
+    @Test func importedAndPushedArticlesAreStoredOnce() throws {
+        defer { cleanUp() }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        let articles = Self.articles(400)
+        let dataPages = articles.map(\.storageBytes.count).reduce(0, +) / 4096
+        try replica.add(articles)
+        #expect(try Self.pagesInUse(replica) < dataPages * 13 / 10, "after the import")
+        var seq: Int64 = 0
+        while true {
+            let batch = try replica.nextPushBatch(limit: 100, byteBudget: .max)
+            if batch.mutations.isEmpty { break }
+            _ = try replica.applyPushResults(batch.mutations.map { mutation in
+                seq += 1
+                return MutationResult(mutationID: mutation.mutationID, status: .applied, version: 1, seq: seq)
+            })
+        }
+        #expect(try replica.outbox().isEmpty)
+        #expect(try Self.pageCount(replica) < dataPages * 13 / 10, "after the push, free pages included")
+        #expect(try replica.articles().count == 400)
+    }
+
+    /// An import is one transaction however large, so its WAL is cut back once it is committed.
+    @Test func aLargeImportLeavesNoLargeWAL() throws {
+        defer { cleanUp() }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        try replica.add(Self.articles(4_200))  // 19 MB
+        let wal = try FileManager.default.attributesOfItem(atPath: replica.pool.path + "-wal")[.size] as? Int ?? -1
+        #expect(wal >= 0 && wal < Replica.walSizeLimit, "WAL of \(wal) bytes")
+        #expect(try replica.articles().count == 4_200)
+    }
+
+    /// A replica made before entries could stand for the article's current state: its queued
+    /// edits keep their own copies, their order and the outbox's AUTOINCREMENT counter.
+    @Test func aVersion1ReplicaKeepsItsOutboxThroughTheMigration() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/replica.sqlite"
+        let article = Self.articles(1)[0]
+        var frozen = article
+        frozen.title = "Judul yang sudah dikirim"
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Replica.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                try Replica.store(article, db)
+                for (position, state, sentAt) in [(Int64(7), frozen, "2026-01-01T00:00:00Z" as String?), (8, article, nil), (9, article, nil)] {
+                    try db.execute(sql: """
+                        INSERT INTO outbox (position, mutationID, articleID, baseVersion, state, sentAt, createdAt) VALUES (?, ?, ?, ?, ?, ?, '')
+                        """, arguments: [position, "m\(position)", article.idString, position == 7 ? 0 : nil, Replica.encode(state), sentAt])
+                }
+                // The counter is past every row left: 9 was acknowledged.
+                try db.execute(sql: "DELETE FROM outbox WHERE position = 9")
+            }
+        }
+        let replica = try Replica(path: path)
+        let outbox = try replica.outbox()
+        #expect(outbox.map(\.position) == [7, 8])
+        #expect(outbox.map(\.article.title) == [frozen.title, article.title])
+        #expect(outbox.map(\.sentAt) == ["2026-01-01T00:00:00Z", nil])
+        // A new entry continues the counter instead of reusing a position.
+        try replica.pool.write { db in try db.execute(sql: "UPDATE outbox SET sentAt = 'x' WHERE position = 8") }
+        try replica.update(article.idString) { $0.title = "Judul baru" }
+        #expect(try replica.outbox().map(\.position) == [7, 8, 10])
+        #expect(try replica.outbox().map(\.article.title) == [frozen.title, article.title, "Judul baru"])
+    }
+}
