@@ -67,7 +67,8 @@ extension SQLiteChangeLog {
     public func latestArticles(collection: String) throws -> [Article] {
         try pool.read { db in
             try Data.fetchAll(db, sql: """
-                SELECT article.state FROM article JOIN collection ON collection.id = article.collectionID WHERE collection.name = ?
+                SELECT change.state FROM article JOIN collection ON collection.id = article.collectionID
+                JOIN change ON change.seq = article.seq WHERE collection.name = ?
                 """, arguments: [collection]).map { try Article(storageBytes: $0) }
         }
     }

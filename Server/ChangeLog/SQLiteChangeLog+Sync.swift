@@ -39,12 +39,13 @@ extension SQLiteChangeLog: ChangeLogStore {
         let limit = max(1, limit)
         let skip = Array(skip.prefix(maximumPullSkipRanges))
         // Skipped rows still come back (their seq moves the cursor) but without reading their state.
-        let skipped = skip.isEmpty ? "0" : skip.map { _ in "seq BETWEEN ? AND ?" }.joined(separator: " OR ")
+        let skipped = skip.isEmpty ? "0" : skip.map { _ in "article.seq BETWEEN ? AND ?" }.joined(separator: " OR ")
         let bounds = skip.flatMap { [$0.lowerBound, $0.upperBound] } + [collectionID, cursor]
         return try await pool.read { db in
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT seq, mutationID, clientID, CASE WHEN \(skipped) THEN NULL ELSE state END AS state FROM article
-                WHERE collectionID = ? AND seq > ? ORDER BY seq
+                SELECT article.seq, change.mutationID, change.clientID, CASE WHEN \(skipped) THEN NULL ELSE change.state END AS state
+                FROM article JOIN change ON change.seq = article.seq
+                WHERE article.collectionID = ? AND article.seq > ? ORDER BY article.seq
                 """), arguments: StatementArguments(bounds))
             var articles: [ChangedArticle] = []
             var bytes = 0
@@ -97,7 +98,7 @@ extension SQLiteChangeLog: ChangeLogStore {
         }
         let articleID = mutation.article.idString
         let current = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT state, mutationID, clientID, version FROM article WHERE collectionID = ? AND articleID = ?
+            SELECT version, seq, mutationID, clientID FROM article WHERE collectionID = ? AND articleID = ?
             """), arguments: [collectionID, articleID])
         let currentVersion: Int64 = current?["version"] ?? 0
         if mutation.baseVersion > currentVersion || mutation.baseVersion < 0 {
@@ -106,8 +107,7 @@ extension SQLiteChangeLog: ChangeLogStore {
                 reason: "base version \(mutation.baseVersion) does not exist: the server's current version of \(articleID) is \(currentVersion)")
         }
         if mutation.baseVersion < currentVersion, let current {
-            let state: Data = current["state"]
-            let article = try Article(storageBytes: state)
+            let article = try Self.state(ofChange: current["seq"], db)
             return MutationResult(
                 mutationID: id, status: .conflict, version: currentVersion, seq: article.seq,
                 article: ChangedArticle(article: article, mutationID: current["mutationID"], clientID: current["clientID"]))
@@ -126,14 +126,21 @@ extension SQLiteChangeLog: ChangeLogStore {
         let state = Data(stored.bytes)
         try db.cachedStatement(sql: "UPDATE change SET state = ?, contentHash = ? WHERE seq = ?").execute(arguments: [state, hash, article.seq])
         try db.cachedStatement(sql: """
-            INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (collectionID, articleID) DO UPDATE SET
                 version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash,
-                isDeleted = excluded.isDeleted, mutationID = excluded.mutationID, clientID = excluded.clientID,
-                state = excluded.state
-            """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID, state])
+                isDeleted = excluded.isDeleted, mutationID = excluded.mutationID, clientID = excluded.clientID
+            """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID])
         return MutationResult(mutationID: id, status: .applied, version: article.version, seq: article.seq)
+    }
+
+    /// The article as change `seq` left it.
+    static func state(ofChange seq: Int64, _ db: Database) throws -> Article {
+        guard let state = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM change WHERE seq = ?"), arguments: [seq]) else {
+            throw ChangeLogDamage(message: "the latest version of an article names change \(seq), which the log does not hold")
+        }
+        return try Article(storageBytes: state)
     }
 
     public func checksum(collectionID: Int64) async throws -> CollectionChecksum {

@@ -4,7 +4,8 @@ import GRDB
 import GRDBSQLite
 
 /// The server's change log in one SQLite file (WAL, synchronous=FULL): every accepted version of
-/// every article, the latest state per article, collections and hashed tokens.
+/// every article (`change`), the latest version per article (`article`, which points at its change),
+/// collections and hashed tokens.
 ///
 /// Each public method is one transaction. Several processes may open the same file at once (the
 /// running server and the admin subcommands); writers wait for each other instead of failing.
@@ -31,13 +32,16 @@ public struct SQLiteChangeLog: Sendable {
         // An acknowledged push must survive power loss, not only a process crash. GRDB sets
         // synchronous=NORMAL on the writer when it turns WAL on, after prepareDatabase has run,
         // so FULL is set here, on the one connection that writes.
-        // A push batch of 500 articles writes about 1,000 pages (state and history), so with SQLite's
-        // default of 1,000 the WAL was checkpointed after almost every push; every 32 MiB is enough.
+        // A push batch of 500 articles writes about 600 pages, so with SQLite's default of 1,000 the
+        // WAL was checkpointed after almost every other push; every 32 MiB is enough.
         // Durability is the commit's fsync, not this.
         try pool.writeWithoutTransaction {
             try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
+        let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
+        // A migration can rewrite whole tables, and the WAL would keep that size for good.
+        if upgrading { try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
     }
 
     /// Migrations are named and never edited once released; changes go in new ones.
@@ -93,6 +97,29 @@ public struct SQLiteChangeLog: Sendable {
                            arguments: [UUID().uuidString.lowercased(), UUID().uuidString.lowercased()])
             try db.execute(sql: "INSERT INTO collection (name, createdAt) VALUES (?, ?)", arguments: [defaultCollection, now])
         }
+        // The latest state of an article is the state of its last change: the article row names
+        // that change (seq) instead of holding a second copy, which every push wrote and every
+        // checkpoint copied again. The table is rebuilt without its state column.
+        migrator.registerMigration("v2 latest state by reference") { db in
+            try db.execute(sql: """
+                CREATE TABLE article_v2 (
+                    collectionID INTEGER NOT NULL REFERENCES collection(id),
+                    articleID TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    contentHash TEXT NOT NULL,
+                    isDeleted INTEGER NOT NULL,
+                    mutationID TEXT NOT NULL,
+                    clientID TEXT NOT NULL,
+                    PRIMARY KEY (collectionID, articleID)
+                );
+                INSERT INTO article_v2 (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID)
+                    SELECT collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID FROM article;
+                DROP TABLE article;
+                ALTER TABLE article_v2 RENAME TO article;
+                CREATE INDEX article_by_seq ON article (collectionID, seq);
+                """)
+        }
         return migrator
     }
 
@@ -111,4 +138,10 @@ public struct SQLiteChangeLog: Sendable {
     }
 
     static func timestamp() -> String { Date().formatted(.iso8601) }
+}
+
+/// The change log contradicts itself: a damaged file, never something a client did.
+public struct ChangeLogDamage: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { "the change log is damaged: \(message); run `articlesync-server check`" }
 }

@@ -1,0 +1,81 @@
+@testable import ArticleSyncServer
+import ArticleSyncShared
+import Foundation
+import GRDB
+import Testing
+
+/// How the change log lays out what it stores: every version once, the latest one by reference,
+/// and logs made by earlier versions carried over as they are.
+@Suite struct ChangeLogStorageTests {
+    static func articles(_ count: Int) -> [Article] {
+        let body = String(repeating: "Kalimat yang cukup panjang untuk mengisi halaman. ", count: 90)
+        return (0..<count).map { Article(title: "Artikel \($0)", body: body, category: "News", source: "viva") }
+    }
+
+    /// 400 new articles of 4.5 KB take about one copy of their data: the latest state is the last
+    /// change's, not a second copy (which doubled the file).
+    @Test func eachVersionIsStoredOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
+        let articles = Self.articles(400)
+        let dataPages = articles.map(\.storageBytes.count).reduce(0, +) / 4096
+        let results = try await store.push(collectionID: 1, clientID: "c", mutations: articles.enumerated().map {
+            Mutation(mutationID: "m\($0.offset)", baseVersion: 0, article: $0.element)
+        }, articleSizeLimit: 1 << 20)
+        #expect(results.allSatisfy { $0.status == .applied })
+        let pages = try await store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0 }
+        #expect(pages < dataPages * 13 / 10, "\(pages) pages for \(dataPages) pages of articles")
+        let pulled = try await store.pull(collectionID: 1, after: 0, limit: 1_000).articles
+        #expect(pulled.map(\.article.title) == articles.map(\.title))
+        #expect(try store.audit().isSound)
+    }
+
+    /// A log made before the latest state was a reference: its articles, their versions and
+    /// their content are served as before, and a stale push still gets the current article back.
+    @Test func aVersion1LogServesTheSameArticlesAfterTheMigration() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/changelog.sqlite"
+        let first = Self.articles(1)[0]
+        var second = first
+        second.title = "Judul kedua"
+        let versions = [first, second].enumerated().map { index, article in
+            var stored = article
+            stored.version = Int64(index + 1)
+            stored.seq = Int64(index + 1)
+            return stored
+        }
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteChangeLog.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                for stored in versions {
+                    try db.execute(sql: """
+                        INSERT INTO change (seq, collectionID, articleID, version, baseVersion, clientID, mutationID, contentHash, state, createdAt)
+                        VALUES (?, 1, ?, ?, ?, 'c', ?, ?, ?, '')
+                        """, arguments: [stored.seq, stored.idString, stored.version, stored.version - 1, "m\(stored.version)", stored.contentHash,
+                                         Data(stored.storageBytes)])
+                }
+                let latest = versions[1]
+                try db.execute(sql: """
+                    INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID, state)
+                    VALUES (1, ?, 2, 2, ?, 0, 'm2', 'c', ?)
+                    """, arguments: [latest.idString, latest.contentHash, Data(latest.storageBytes)])
+            }
+        }
+        let store = try SQLiteChangeLog(path: path)
+        // What the migration wrote has been copied into the database and the WAL cut back.
+        #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
+        let columns = try await store.pool.read { db in try db.columns(in: "article").map(\.name) }
+        #expect(!columns.contains("state"))
+        let pulled = try await store.pull(collectionID: 1, after: 0, limit: 10)
+        #expect(pulled.articles.map(\.article) == [versions[1]])
+        #expect(pulled.articles.map(\.mutationID) == ["m2"])
+        var edited = first
+        edited.title = "Suntingan basi"
+        let stale = try await store.push(collectionID: 1, clientID: "d", mutations: [Mutation(mutationID: "x", baseVersion: 1, article: edited)],
+                                         articleSizeLimit: 1 << 20)
+        #expect(stale.map(\.status) == [.conflict])
+        #expect(stale.first?.article?.article == versions[1])
+        #expect(try store.audit().isSound)
+    }
+}
