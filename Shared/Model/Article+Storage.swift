@@ -20,6 +20,11 @@ extension Article {
     }
 
     private func storageBytes(continuing canonical: [UInt8]) -> [UInt8] {
+        Self.storageBytes(canonical: canonical, version: version, seq: seq)
+    }
+
+    /// The storage form made of a canonical encoding and the two records after it.
+    static func storageBytes(canonical: [UInt8], version: Int64, seq: Int64) -> [UInt8] {
         var writer = FieldWriter(continuing: canonical)
         writer.field("version", String(version))
         writer.field("seq", String(seq))

@@ -90,6 +90,13 @@ public struct CheckedStorageForm: Sendable, Hashable {
     /// SHA-256 over the canonical encoding, as `Article.contentHash` computes it.
     public var contentHash: String { SHA256.hash(data: bytes[0..<canonicalCount]).hexString }
 
+    /// The storage form of the same article at `version` and `seq`: the canonical encoding as it
+    /// is, so the content hash is unchanged, and the two records after it written anew. What
+    /// `storageBytes` gives for the article with those numbers, without decoding it or hashing.
+    public func restamped(version: Int64, seq: Int64) -> [UInt8] {
+        Article.storageBytes(canonical: Array(bytes[0..<canonicalCount]), version: version, seq: seq)
+    }
+
     /// The article the bytes hold.
     public var article: Article {
         // Both walks above accept only what the decoder reads (the header, the records, a UUID);

@@ -37,18 +37,27 @@ import Testing
         let dataPages = articles.map(\.storageBytes.count).reduce(0, +) / 4096
         try replica.add(articles)
         #expect(try Self.pagesInUse(replica) < dataPages * 13 / 10, "after the import")
-        var seq: Int64 = 0
+        var seqs: [String: Int64] = [:]
         while true {
             let batch = try replica.nextPushBatch(limit: 100, byteBudget: .max)
             if batch.mutations.isEmpty { break }
-            _ = try replica.applyPushResults(batch.mutations.map { mutation in
-                seq += 1
-                return MutationResult(mutationID: mutation.mutationID, status: .applied, version: 1, seq: seq)
+            let tally = try replica.applyPushResults(batch.mutations.map { mutation in
+                seqs[mutation.article.idString] = Int64(seqs.count + 1)
+                return MutationResult(mutationID: mutation.mutationID, status: .applied, version: 1, seq: Int64(seqs.count))
             })
+            #expect(tally.accepted == batch.mutations.count)
         }
         #expect(try replica.outbox().isEmpty)
         #expect(try Self.pageCount(replica) < dataPages * 13 / 10, "after the push, free pages included")
-        #expect(try replica.articles().count == 400)
+        // Each acknowledged article as the server has it: its content, the new numbers, its hash.
+        let stored = try replica.articles()
+        let hashes = try replica.localDigest().entries
+        #expect(stored.count == 400)
+        for article in stored {
+            #expect(article.version == 1 && article.seq == seqs[article.idString])
+            #expect(hashes[article.idString] == article.contentHash)
+            #expect(article.hasSameContent(as: ArticleText.normalized(articles[Int(article.title.split(separator: " ")[1]) ?? 0])))
+        }
     }
 
     /// An import is one transaction however large, so its WAL is cut back once it is committed.

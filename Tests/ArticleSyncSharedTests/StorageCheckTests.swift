@@ -35,6 +35,23 @@ import Testing
         }
     }
 
+    /// A push answer gives an article a new version and seq; its stored form is rewritten without
+    /// decoding it, and must be exactly the form of the article with those numbers.
+    @Test func restampingIsStorageBytesWithTheNewNumbers() async {
+        await propertyCheck(count: 200, input: Gen.uint64(in: 0...UInt64.max)) { seed in
+            var article = Self.randomArticle(seed)
+            guard let form = try? CheckedStorageForm(trusting: article.storageBytes) else {
+                Issue.record("seed \(seed): refused")
+                return
+            }
+            let version = Int64(seed % 5_000), seq = Int64(seed >> 20)
+            let restamped = form.restamped(version: version, seq: seq)
+            article.version = version
+            article.seq = seq
+            #expect(restamped == article.storageBytes, "seed \(seed)")
+        }
+    }
+
     /// Bytes a reader would accept but `storageBytes` never writes.
     @Test func refusesEveryOtherSpellingOfAnArticle() throws {
         let article = Article(id: UUID(uuidString: "6B29FC40-CA47-1067-B31D-00DD010662DA")!, title: "Judul", body: "Isi.", category: "News",
