@@ -8,27 +8,33 @@ extension Replica {
     /// Adds new articles (all or none) and returns them with their new ids.
     @discardableResult
     public func add(_ articles: [Article]) throws -> [Article] {
-        let normalized = articles.map { article -> Article in
-            var copy = ArticleText.normalized(article)
-            copy.version = 0
-            copy.seq = 0
-            return copy
-        }
-        for article in normalized {
-            if let problem = article.validationProblem() { throw ReplicaError("cannot add \"\(article.title)\": \(problem)") }
-        }
+        var remaining = articles.makeIterator()
+        var added: [Article] = []
+        try add(reading: { remaining.next() }, each: { added.append($0) })
+        return added
+    }
+
+    /// Adds the articles `next` returns until it returns nil, in one transaction: all or none, also
+    /// when `next` throws. Each is read only when it is stored, so an import of 100,000 files does
+    /// not hold 100,000 articles in memory. `each` is told every article as stored (normal form,
+    /// version 0); nothing it is told is final until this returns.
+    public func add(reading next: () throws -> Article?, each: (Article) -> Void) throws {
         try pool.write { db in
-            for article in normalized {
-                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM article WHERE id = ?)"), arguments: [article.idString]) == true {
-                    throw ReplicaError("an article with id \(article.idString) already exists")
+            while let article = try next() {
+                var copy = ArticleText.normalized(article)
+                copy.version = 0
+                copy.seq = 0
+                if let problem = copy.validationProblem() { throw ReplicaError("cannot add \"\(copy.title)\": \(problem)") }
+                if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM article WHERE id = ?)"), arguments: [copy.idString]) == true {
+                    throw ReplicaError("an article with id \(copy.idString) already exists")
                 }
-                try Self.store(article, db)
-                try Self.enqueue(article, db)
+                try Self.store(copy, db)
+                try Self.enqueue(copy, db)
+                each(copy)
             }
         }
         // An import of thousands of articles is one transaction, and the WAL would keep its size.
         try checkpointLargeWAL()
-        return normalized
     }
 
     /// Applies `change` to the article `id` (a full id) and queues the result for the server.

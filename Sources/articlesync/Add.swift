@@ -9,7 +9,8 @@ extension ArticleSyncCommand {
             commandName: "add",
             abstract: "Import article files (plain-text article format) and print their new ids.",
             discussion: """
-                All files are read and checked first; if any is refused, none is imported. A directory \
+                If any file is refused, none is imported; files are read one at a time, so a large \
+                import needs little memory. A directory \
                 stands for the .txt files directly in it, in name order, which also keeps a \
                 collection of thousands of files off the command line.
                 """)
@@ -21,15 +22,22 @@ extension ArticleSyncCommand {
 
         func run() async throws {
             let replica = try options.open()
-            var articles: [Article] = []
-            for file in try files.flatMap(Self.articleFiles) {
+            let files = try files.flatMap(Self.articleFiles)
+            // Read, checked and stored one by one in one transaction: a bad file stops the import
+            // with nothing imported, and only one article is in memory at a time.
+            var remaining = files.makeIterator()
+            var added: [(id: String, title: String)] = []
+            try replica.add(reading: {
+                guard let file = remaining.next() else { return nil }
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ValidationError("cannot read \(file): no such file, or it is not readable")
                 }
-                articles.append(try ArticleText.parse(data, file: file))
-            }
-            for article in try replica.add(articles) {
-                print("\(article.idString)\t\(article.title)")
+                let article = try ArticleText.parse(data, file: file)
+                if let problem = article.validationProblem() { throw ValidationError("\(file): \(problem)") }
+                return article
+            }, each: { added.append(($0.idString, $0.title)) })
+            for (id, title) in added {
+                print("\(id)\t\(title)")
             }
         }
 

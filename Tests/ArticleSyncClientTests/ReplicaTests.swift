@@ -53,6 +53,26 @@ import Testing
         #expect(try replica.outbox().isEmpty)
     }
 
+    /// `add(reading:)` stores each article before reading the next (an import keeps one article in
+    /// memory), and a failure to read one rolls back the ones stored before it.
+    @Test func importReadsOneArticleAtATimeAndKeepsNothingWhenReadingFails() throws {
+        defer { cleanUp() }
+        struct Unreadable: Error {}
+        var events: [String] = []
+        var count = 0
+        #expect(throws: Unreadable.self) {
+            try replica.add(reading: {
+                count += 1
+                if count == 4 { throw Unreadable() }
+                events.append("read t\(count)")
+                return sample("t\(count)")
+            }, each: { events.append("stored \($0.title)") })
+        }
+        #expect(events == ["read t1", "stored t1", "read t2", "stored t2", "read t3", "stored t3"])
+        #expect(try replica.articles().isEmpty)
+        #expect(try replica.outbox().isEmpty)
+    }
+
     @Test func editsBeforeTheFirstPushFoldIntoOneEntry() throws {
         defer { cleanUp() }
         let article = try replica.add([sample()])[0]
