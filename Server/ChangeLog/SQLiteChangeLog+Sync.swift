@@ -98,7 +98,7 @@ extension SQLiteChangeLog: ChangeLogStore {
         }
         let articleID = mutation.article.idString
         let current = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT version, seq, mutationID, clientID FROM article WHERE collectionID = ? AND articleID = ?
+            SELECT version, seq FROM article WHERE collectionID = ? AND articleID = ?
             """), arguments: [collectionID, articleID])
         let currentVersion: Int64 = current?["version"] ?? 0
         if mutation.baseVersion > currentVersion || mutation.baseVersion < 0 {
@@ -107,10 +107,8 @@ extension SQLiteChangeLog: ChangeLogStore {
                 reason: "base version \(mutation.baseVersion) does not exist: the server's current version of \(articleID) is \(currentVersion)")
         }
         if mutation.baseVersion < currentVersion, let current {
-            let article = try Self.state(ofChange: current["seq"], db)
-            return MutationResult(
-                mutationID: id, status: .conflict, version: currentVersion, seq: article.seq,
-                article: ChangedArticle(article: article, mutationID: current["mutationID"], clientID: current["clientID"]))
+            let latest = try Self.change(current["seq"], db)
+            return MutationResult(mutationID: id, status: .conflict, version: currentVersion, seq: latest.article.seq, article: latest)
         }
 
         var article = mutation.article
@@ -126,21 +124,18 @@ extension SQLiteChangeLog: ChangeLogStore {
         let state = Data(stored.bytes)
         try db.cachedStatement(sql: "UPDATE change SET state = ?, contentHash = ? WHERE seq = ?").execute(arguments: [state, hash, article.seq])
         try db.cachedStatement(sql: """
-            INSERT INTO article (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (collectionID, articleID) DO UPDATE SET
-                version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash,
-                isDeleted = excluded.isDeleted, mutationID = excluded.mutationID, clientID = excluded.clientID
-            """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash, article.isDeleted, id, clientID])
+            INSERT INTO article (collectionID, articleID, version, seq, contentHash) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (collectionID, articleID) DO UPDATE SET version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash
+            """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash])
         return MutationResult(mutationID: id, status: .applied, version: article.version, seq: article.seq)
     }
 
-    /// The article as change `seq` left it.
-    static func state(ofChange seq: Int64, _ db: Database) throws -> Article {
-        guard let state = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM change WHERE seq = ?"), arguments: [seq]) else {
+    /// Change `seq`: the article as it left it, and the mutation that made it.
+    static func change(_ seq: Int64, _ db: Database) throws -> ChangedArticle {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, mutationID, clientID FROM change WHERE seq = ?"), arguments: [seq]) else {
             throw ChangeLogDamage(message: "the latest version of an article names change \(seq), which the log does not hold")
         }
-        return try Article(storageBytes: state)
+        return ChangedArticle(article: try Article(storageBytes: row["state"] as Data), mutationID: row["mutationID"], clientID: row["clientID"])
     }
 
     public func checksum(collectionID: Int64) async throws -> CollectionChecksum {

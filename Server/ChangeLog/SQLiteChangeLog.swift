@@ -97,9 +97,10 @@ public struct SQLiteChangeLog: Sendable {
                            arguments: [UUID().uuidString.lowercased(), UUID().uuidString.lowercased()])
             try db.execute(sql: "INSERT INTO collection (name, createdAt) VALUES (?, ?)", arguments: [defaultCollection, now])
         }
-        // The latest state of an article is the state of its last change: the article row names
-        // that change (seq) instead of holding a second copy, which every push wrote and every
-        // checkpoint copied again. The table is rebuilt without its state column.
+        // The latest version of an article is its last change: the article row names that change
+        // (seq) instead of holding a second copy of its state, which every push wrote and every
+        // checkpoint copied again, and of its mutation id, client id and deleted flag. What stays is
+        // what a push compares (version) and what checksums and manifests read (contentHash).
         migrator.registerMigration("v2 latest state by reference") { db in
             try db.execute(sql: """
                 CREATE TABLE article_v2 (
@@ -108,13 +109,10 @@ public struct SQLiteChangeLog: Sendable {
                     version INTEGER NOT NULL,
                     seq INTEGER NOT NULL,
                     contentHash TEXT NOT NULL,
-                    isDeleted INTEGER NOT NULL,
-                    mutationID TEXT NOT NULL,
-                    clientID TEXT NOT NULL,
                     PRIMARY KEY (collectionID, articleID)
                 );
-                INSERT INTO article_v2 (collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID)
-                    SELECT collectionID, articleID, version, seq, contentHash, isDeleted, mutationID, clientID FROM article;
+                INSERT INTO article_v2 (collectionID, articleID, version, seq, contentHash)
+                    SELECT collectionID, articleID, version, seq, contentHash FROM article;
                 DROP TABLE article;
                 ALTER TABLE article_v2 RENAME TO article;
                 CREATE INDEX article_by_seq ON article (collectionID, seq);

@@ -66,7 +66,7 @@ import Testing
         // What the migration wrote has been copied into the database and the WAL cut back.
         #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
         let columns = try await store.pool.read { db in try db.columns(in: "article").map(\.name) }
-        #expect(!columns.contains("state"))
+        #expect(columns == ["collectionID", "articleID", "version", "seq", "contentHash"])
         let pulled = try await store.pull(collectionID: 1, after: 0, limit: 10)
         #expect(pulled.articles.map(\.article) == [versions[1]])
         #expect(pulled.articles.map(\.mutationID) == ["m2"])
@@ -76,6 +76,7 @@ import Testing
                                          articleSizeLimit: 1 << 20)
         #expect(stale.map(\.status) == [.conflict])
         #expect(stale.first?.article?.article == versions[1])
+        #expect(stale.first?.article?.mutationID == "m2" && stale.first?.article?.clientID == "c")
         #expect(try store.audit().isSound)
     }
 }
