@@ -30,7 +30,10 @@ public struct Replica: Sendable {
         // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
         // WAL on, after prepareDatabase has run, so FULL is set here, on the one connection that writes.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)") }
+        let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
+        // A migration can rewrite a whole outbox, and the WAL would keep that size until the next sync.
+        if upgrading { try checkpointLargeWAL() }
     }
 
     /// A WAL file larger than this after a sync or an import is checkpointed and cut back to nothing.

@@ -104,4 +104,28 @@ import Testing
         #expect(try replica.outbox().map(\.position) == [7, 8, 10])
         #expect(try replica.outbox().map(\.article.title) == [frozen.title, article.title, "Judul baru"])
     }
+
+    /// Migrating a v1 replica rewrites its outbox; with 4,200 queued new articles (19 MB) that
+    /// would otherwise stay in the WAL until the next sync.
+    @Test func migratingALargeOutboxLeavesNoLargeWAL() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/replica.sqlite"
+        let articles = Self.articles(4_200)
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Replica.migrator.migrate(queue, upTo: "v1")
+            try queue.write { db in
+                for article in articles {
+                    try Replica.store(article, db)
+                    try db.execute(sql: "INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, 0, ?, '')",
+                                   arguments: [UUID().uuidString, article.idString, Replica.encode(article)])
+                }
+            }
+        }
+        let replica = try Replica(path: path)
+        let wal = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? -1
+        #expect(wal >= 0 && wal < Replica.walSizeLimit, "WAL of \(wal) bytes")
+        #expect(try replica.outbox().count == 4_200)
+    }
 }
