@@ -52,6 +52,7 @@ public struct ServerConnection: ServerRequester {
         _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
+        let tlsFailure = NIOLockedValueBox<(any Error)?>(nil)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         switch trust {
@@ -98,6 +99,7 @@ public struct ServerConnection: ServerRequester {
                     handler = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
                 }
                 try channel.pipeline.syncOperations.addHandler(handler)
+                try channel.pipeline.syncOperations.addHandler(TLSFailureRecorder(failure: tlsFailure))
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
                 try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                 return try Channel(wrappingChannelSynchronously: channel)
@@ -119,14 +121,16 @@ public struct ServerConnection: ServerRequester {
         return try await channel.executeThenClose { inbound, outbound in
             do {
                 return try await body(inbound, outbound)
-            } catch let error as ReplicaError {
-                throw error
             } catch let error as ServerRefusal {
                 throw error
             } catch let error as CancellationError {
                 throw error
             } catch {
-                throw Self.explain(error, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
+                // A refused handshake closes the channel, and what the request sees may be only that
+                // (a write to a closed channel, a reply that never came); the TLS error says why.
+                let cause = tlsFailure.withLockedValue { $0 } ?? error
+                if cause is ReplicaError { throw cause }
+                throw Self.explain(cause, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
                                    hasClientCertificate: clientCertificate != nil)
             }
         }
@@ -200,6 +204,24 @@ public struct ServerConnection: ServerRequester {
             if case .notify(nil, let head) = try requests.decode(frame) { return head }
         }
         throw ReplicaError("the server closed the connection")
+    }
+}
+
+/// Keeps the first TLS error the handler before it reports (a refused handshake), which can reach
+/// the request that triggered it only as a closed channel.
+final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let failure: NIOLockedValueBox<(any Error)?>
+
+    init(failure: NIOLockedValueBox<(any Error)?>) {
+        self.failure = failure
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+            failure.withLockedValue { if $0 == nil { $0 = error } }
+        }
+        context.fireErrorCaught(error)
     }
 }
 

@@ -129,7 +129,9 @@ import Testing
             engines.append(engine)
         }
         for (index, engine) in engines.enumerated() {
-            let article = try #require(try engine.replica.articles().sorted { $0.idString < $1.idString }[index])
+            let articles = try engine.replica.articles().sorted { $0.idString < $1.idString }
+            try #require(articles.count > index)
+            let article = articles[index]
             _ = try engine.replica.update(article.idString) { $0.body += "\n\nTambahan dari replika \(index)." }
             #expect(try await engine.sync().pushed == 1)
         }
