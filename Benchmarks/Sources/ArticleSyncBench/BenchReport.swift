@@ -25,6 +25,15 @@ struct BenchReport {
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu); \(memory.replacingOccurrences(of: "  ", with: ""))"
     }
 
+    /// Each sync against the floor run right after it: the floor has a fast and a slow mode on a
+    /// shared machine, and the medians can hide a pair that met its fast mode.
+    func pairwise(_ transfer: TransferResult) -> String {
+        let ratios = zip(transfer.initialSync.values, transfer.floor.values).map { $0 / $1 }
+        guard let low = ratios.min(), let high = ratios.max() else { return "no pairs" }
+        let over = ratios.filter { $0 > 1.3 }.count
+        return "pair by pair (each sync against the floor run right after it) \(String(format: "%.2f", low))–\(String(format: "%.2f", high))×, \(over) of \(ratios.count) over 1.3×"
+    }
+
     func markdown() -> String {
         var lines = [
             "# Benchmark results", "",
@@ -65,7 +74,7 @@ struct BenchReport {
         }
         lines += ["", "## Against the targets", ""]
         if let twenty = transfers.first(where: { $0.count == 20_000 }) {
-            lines.append("- initial sync ≤ 1.3× the SQLite floor: \(ratio(twenty.initialSync.median, twenty.floor.median)) at N = 20,000 — \(twenty.initialSync.median <= 1.3 * twenty.floor.median ? "met" : "missed")")
+            lines.append("- initial sync ≤ 1.3× the SQLite floor: \(ratio(twenty.initialSync.median, twenty.floor.median)) at N = 20,000 — \(twenty.initialSync.median <= 1.3 * twenty.floor.median ? "met" : "missed") by the medians; \(pairwise(twenty))")
             lines.append("- ≥ 2.5× faster than git clone: \(ratio(twenty.gitClone.median, twenty.initialSync.median)) — \(twenty.gitClone.median >= 2.5 * twenty.initialSync.median ? "met" : "missed")")
         }
         if let incremental {
