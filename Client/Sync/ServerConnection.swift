@@ -129,11 +129,19 @@ public struct ServerConnection: ServerRequester {
                 // A refused handshake closes the channel, and what the request sees may be only that
                 // (a write to a closed channel, a reply that never came); the TLS error says why.
                 let cause = tlsFailure.withLockedValue { $0 } ?? error
-                if cause is ReplicaError { throw cause }
+                // What failed here rather than on the way (the replica's database, say) is not a
+                // connection problem, and "check the address" would send the person astray.
+                guard Self.isConnectionFailure(cause) else { throw cause }
                 throw Self.explain(cause, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
                                    hasClientCertificate: clientCertificate != nil)
             }
         }
+    }
+
+    /// Whether `error` comes from the connection itself: the socket, TLS, or framing.
+    static func isConnectionFailure(_ error: any Error) -> Bool {
+        error is ChannelError || error is IOError || error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
+            || error is FrameError || error is ByteToMessageDecoderError || error is NIOAsyncWriterError
     }
 
     /// Turns a failed connection (usually a refused handshake) into a sentence that says what

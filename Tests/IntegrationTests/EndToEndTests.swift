@@ -1,3 +1,5 @@
+import ArticleSyncClient
+import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
 import Testing
@@ -193,5 +195,32 @@ import Testing
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no .txt files"), "\(refused.stderr)")
         #expect(try target.list().count == workspace.seedFiles.count)
+    }
+
+    /// A failure on this side during a sync (the replica's database, here one the caller throws)
+    /// comes out as it is, not as a failed connection with advice to check the address; a real
+    /// connection failure still gets that advice.
+    @Test func aLocalFailureDuringASyncIsNotCalledAConnectionProblem() async throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let address = try ServerAddress(parsing: workspace.server.address)
+        struct LocalFailure: Error {}
+        await #expect(throws: LocalFailure.self) {
+            try await ServerConnection.withConnection(to: address, trust: .fingerprint(workspace.server.fingerprint)) { connection in
+                _ = try await connection.request {
+                    .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "local-failure", token: token, collection: "articles")
+                }
+                throw LocalFailure()
+            }
+        }
+        let wrongPin = "sha256:" + String(repeating: "0", count: 64)
+        let refused = await #expect(throws: ReplicaError.self) {
+            try await ServerConnection.withConnection(to: address, trust: .fingerprint(wrongPin)) { connection in
+                _ = try await connection.request {
+                    .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: "wrong-pin", token: token, collection: "articles")
+                }
+            }
+        }
+        #expect(refused?.description.contains("certificate has changed") == true, "\(String(describing: refused))")
     }
 }
