@@ -16,6 +16,14 @@ public struct SyncState: Sendable, Codable, Equatable {
     public var lastSyncAt: String?
 }
 
+/// What listing an article shows, read from its row's columns without decoding its text.
+public struct ArticleSummary: Sendable, Equatable {
+    public var id: String
+    public var title: String
+    public var category: String
+    public var isDeleted: Bool
+}
+
 /// A local edit waiting to be pushed (a row of `outbox`).
 ///
 /// Written in the same transaction as the edit itself. `baseVersion` is nil while an earlier entry of

@@ -25,18 +25,19 @@ extension ArticleSyncCommand {
         func run() async throws {
             let replica = try options.open()
             let modified = try replica.locallyModifiedIDs()
-            let articles = try replica.articles(includeDeleted: all)
             if json {
-                try printJSON(articles.map {
+                // Source and tags live only in the article's text, and the hash is computed from
+                // the content shown, so JSON reads every article.
+                try printJSON(try replica.articles(includeDeleted: all).map {
                     Entry(id: $0.idString, title: $0.title, category: $0.category, source: $0.source, tags: $0.sortedTags,
                           version: $0.version, deleted: $0.isDeleted, modified: modified.contains($0.idString), contentHash: $0.contentHash)
                 })
                 return
             }
-            for article in articles {
-                let mark = modified.contains(article.idString) ? "*" : " "
+            for article in try replica.summaries(includeDeleted: all) {
+                let mark = modified.contains(article.id) ? "*" : " "
                 let deleted = article.isDeleted ? " (deleted)" : ""
-                print("\(article.idString.prefix(8)) \(mark) \(article.category)\t\(article.title)\(deleted)")
+                print("\(article.id.prefix(8)) \(mark) \(article.category)\t\(article.title)\(deleted)")
             }
         }
     }

@@ -73,6 +73,20 @@ import Testing
         #expect(try replica.outbox().isEmpty)
     }
 
+    /// What `list` prints comes from the rows' columns; it must say what the articles say, in
+    /// the same order, deleted ones only when asked.
+    @Test func summariesAgreeWithTheArticles() throws {
+        defer { cleanUp() }
+        let added = try replica.add([sample("b"), sample("a"), sample("c")])
+        try replica.update(added[2].idString) { $0.isDeleted = true }
+        for includeDeleted in [false, true] {
+            let articles = try replica.articles(includeDeleted: includeDeleted)
+            #expect(articles.count == (includeDeleted ? 3 : 2))
+            #expect(try replica.summaries(includeDeleted: includeDeleted).map { "\($0.id) \($0.category) \($0.title) \($0.isDeleted)" }
+                == articles.map { "\($0.idString) \($0.category) \($0.title) \($0.isDeleted)" })
+        }
+    }
+
     @Test func editsBeforeTheFirstPushFoldIntoOneEntry() throws {
         defer { cleanUp() }
         let article = try replica.add([sample()])[0]

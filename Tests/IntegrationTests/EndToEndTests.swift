@@ -189,12 +189,23 @@ import Testing
         #expect(printed.count == workspace.seedFiles.count)
         #expect(try target.list().map(\.title).sorted() == (try source.list().map(\.title).sorted()))
 
+        // The plain list: short id, * for not yet synced, category, tab, title; deleted ones only with --all.
+        let listed = try target.list()
+        let lines = try target.ok(["list"]).split(separator: "\n").map(String.init)
+        #expect(lines.count == listed.count)
+        for article in listed {
+            #expect(lines.contains { $0.hasPrefix("\(article.id.prefix(8)) * ") && $0.hasSuffix("\t\(article.title)") }, "\(lines)")
+        }
+        _ = try target.ok(["delete", String(listed[0].id.prefix(8))])
+        #expect(try target.ok(["list"]).split(separator: "\n").count == listed.count - 1)
+        #expect(try target.ok(["list", "--all"]).contains("\t\(listed[0].title) (deleted)"))
+
         let empty = workspace.root + "/empty"
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: false)
         let refused = try target.run(["add", empty])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no .txt files"), "\(refused.stderr)")
-        #expect(try target.list().count == workspace.seedFiles.count)
+        #expect(try target.list().count == workspace.seedFiles.count, "the refused import added nothing")
     }
 
     /// A failure on this side during a sync (the replica's database, here one the caller throws)
