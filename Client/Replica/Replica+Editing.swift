@@ -62,9 +62,10 @@ extension Replica {
             }
             // An entry on its way that stands for the article's current state keeps that state:
             // a retry must carry exactly what the server may already have applied.
-            try db.cachedStatement(sql: """
-                UPDATE outbox SET state = (SELECT state FROM article WHERE id = ?) WHERE articleID = ? AND state IS NULL AND sentAt IS NOT NULL
-                """).execute(arguments: [id, id])
+            if let last = entries.last, last.sentAt != nil {
+                try db.cachedStatement(sql: "UPDATE outbox SET state = ? WHERE position = ? AND state IS NULL")
+                    .execute(arguments: [Self.encode(current), last.position])
+            }
             try Self.store(edited, db)
             try Self.enqueue(edited, db)
             return edited

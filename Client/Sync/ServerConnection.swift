@@ -140,8 +140,12 @@ public struct ServerConnection: ServerRequester {
 
     /// Whether `error` comes from the connection itself: the socket, TLS, or framing.
     static func isConnectionFailure(_ error: any Error) -> Bool {
-        error is ChannelError || error is IOError || error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
-            || error is FrameError || error is ByteToMessageDecoderError || error is NIOAsyncWriterError
+        isTLSFailure(error) || error is ChannelError || error is IOError || error is FrameError || error is ByteToMessageDecoderError
+            || error is NIOAsyncWriterError
+    }
+
+    static func isTLSFailure(_ error: any Error) -> Bool {
+        error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError
     }
 
     /// Turns a failed connection (usually a refused handshake) into a sentence that says what
@@ -226,7 +230,7 @@ final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is NIOSSLError || error is NIOSSLExtraError || error is BoringSSLError {
+        if ServerConnection.isTLSFailure(error) {
             failure.withLockedValue { if $0 == nil { $0 = error } }
         }
         context.fireErrorCaught(error)

@@ -26,16 +26,21 @@ extension ArticleSyncCommand {
             // Read, checked and stored one by one in one transaction: a bad file stops the import
             // with nothing imported, and only one article is in memory at a time.
             var remaining = files.makeIterator()
+            var current = ""
             var added: [(id: String, title: String)] = []
-            try replica.add(reading: {
-                guard let file = remaining.next() else { return nil }
-                guard let data = FileManager.default.contents(atPath: file) else {
-                    throw ValidationError("cannot read \(file): no such file, or it is not readable")
-                }
-                let article = try ArticleText.parse(data, file: file)
-                if let problem = article.validationProblem() { throw ValidationError("\(file): \(problem)") }
-                return article
-            }, each: { added.append(($0.idString, $0.title)) })
+            do {
+                try replica.add(reading: {
+                    guard let file = remaining.next() else { return nil }
+                    current = file
+                    guard let data = FileManager.default.contents(atPath: file) else {
+                        throw ValidationError("cannot read \(file): no such file, or it is not readable")
+                    }
+                    return try ArticleText.parse(data, file: file)
+                }, each: { added.append(($0.idString, $0.title)) })
+            } catch let refusal as ReplicaError {
+                // The replica refuses the article it was just given: name the file it came from.
+                throw ValidationError("\(current): \(refusal)")
+            }
             for (id, title) in added {
                 print("\(id)\t\(title)")
             }
