@@ -116,3 +116,76 @@ import Testing
         #expect(try replica.syncState().cursor == 2000)
     }
 }
+
+/// A large download written with a rollback journal instead of the WAL (`Replica+RollbackJournal`).
+@Suite struct RollbackJournalDownloadTests {
+    static func size(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+
+    @Test func aDownloadNothingElseHasOpenIsWrittenStraightIntoTheDatabase() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        let database = ReplicaDirectory(path: directory).databasePath
+        _ = try replica.syncState()  // a reader of this process's own is open, as during a sync
+
+        #expect(try replica.beginRollbackJournalDownload())
+        #expect(try replica.journalMode() == "delete")
+        let synchronous = try replica.writeRefetchable { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(synchronous == 2, "a batch written with a rollback journal is committed with FULL")
+        try ReplicaDurabilityTests.download(batches: 3, of: 500, into: replica)
+        #expect(Self.size(database + "-wal") == 0, "the batches went through the WAL")
+        #expect(Self.size(database) > 6_000_000, "1,500 articles of ~4 KB are not in the database file")
+
+        replica.endRollbackJournalDownload()
+        #expect(try replica.journalMode() == "wal")
+        #expect(try ReplicaDurabilityTests.writerSettings(replica) == (2, Replica.checkpointPages))
+        #expect(try replica.articles().count == 1500)
+        #expect(try replica.syncState().cursor == 1500)
+    }
+
+    /// SQLite leaves WAL mode only when no other connection has the file open; another process's
+    /// readers must never be disturbed, so the download then keeps the WAL.
+    @Test func aReplicaOpenElsewhereKeepsTheWAL() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        let elsewhere = try Replica(path: ReplicaDirectory(path: directory).databasePath)
+
+        #expect(try !replica.beginRollbackJournalDownload())
+        #expect(try replica.journalMode() == "wal")
+        try ReplicaDurabilityTests.download(batches: 2, of: 500, into: replica)
+        #expect(Self.size(ReplicaDirectory(path: directory).databasePath + "-wal") > 4_000_000, "the batches did not go through the WAL")
+        #expect(try elsewhere.articles().count == 1000)
+        try elsewhere.checkpointLargeWAL()
+    }
+
+    /// A process that opens the replica in the middle of such a download turns WAL on again; the
+    /// rest of the download goes through the WAL, and nothing is lost either way.
+    @Test func aReplicaOpenedDuringTheDownloadTurnsTheWALBackOn() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rollback-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        let database = ReplicaDirectory(path: directory).databasePath
+
+        #expect(try replica.beginRollbackJournalDownload())
+        try ReplicaDurabilityTests.download(batches: 1, of: 500, into: replica)
+        #expect(Self.size(database + "-wal") == 0)
+        let opened = try Replica(path: database)
+        #expect(try opened.articles().count == 500)
+        var seq: Int64 = 500
+        let changes = (0..<500).map { index -> ChangedArticle in
+            seq += 1
+            var article = Article(title: "Later \(index)", body: "Isi.", category: "News", source: "viva")
+            article.version = 1
+            article.seq = seq
+            return ChangedArticle(article: article, mutationID: "later\(seq)", clientID: "other")
+        }
+        _ = try replica.applyPulled(changes, cursor: seq)
+        #expect(try replica.journalMode() == "wal")
+        #expect(Self.size(database + "-wal") > 0, "the later batch did not go through the WAL")
+        replica.endRollbackJournalDownload()
+        #expect(try replica.journalMode() == "wal")
+        #expect(try opened.articles().count == 1000)
+        #expect(try opened.syncState().cursor == 1000)
+    }
+}
