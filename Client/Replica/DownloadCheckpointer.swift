@@ -1,5 +1,6 @@
 import Dispatch
 import GRDB
+import GRDBSQLite
 import NIOConcurrencyHelpers
 
 /// Copies a download's WAL into the database file on a connection of its own while the next
@@ -19,7 +20,8 @@ final class DownloadCheckpointer: Sendable {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // As every replica connection (see `Replica.init`): closing must not delete the WAL.
-            Replica.persistWAL(true, db)
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         connection = try DatabaseQueue(path: path, configuration: configuration)
     }

@@ -1,6 +1,7 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The local replica: one SQLite file holding the articles as this machine sees them, the base
 /// snapshot each local edit started from, the outbox of edits not yet accepted by the server,
@@ -22,7 +23,8 @@ public struct Replica: Sendable {
         configuration.prepareDatabase { db in
             // Keep the WAL file when the last connection closes: GRDB re-creates a missing one with
             // a write transaction on every open, which every CLI command would pay.
-            Self.persistWAL(true, db)
+            var persist: Int32 = 1
+            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
@@ -54,14 +56,10 @@ public struct Replica: Sendable {
     /// - The WAL is checkpointed into the database every 256 MiB instead of every 4 MiB, so a batch is
     ///   not copied and synced a second time before the next one arrives. `checkpointAfterDownload`
     ///   checkpoints what is left.
-    /// Both settings are per connection and restored before returning, whatever happened. With a
-    /// rollback journal (see `beginRollbackJournalDownload`) a batch is written once, without a
-    /// checkpoint, and committed with FULL like everything else: NORMAL there is not power-safe.
+    /// Both settings are per connection and restored before returning, whatever happened.
     func writeRefetchable<T>(_ updates: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction { db in
-            if try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" {
-                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.downloadCheckpointPages)")
-            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = \(Self.downloadCheckpointPages)")
             let result = Result { () throws -> T in
                 var value: T?
                 try db.inTransaction(.immediate) {

@@ -115,9 +115,8 @@ public struct SyncEngine: Sendable {
     /// articles whose seq is in `skipping` are not sent (see `SeqRanges`).
     ///
     /// The next batch is asked for as soon as a batch arrives, before it is stored, so the server
-    /// reads and sends one batch while the replica writes the previous one. A long download is
-    /// written with a rollback journal when it can be (`Replica.beginRollbackJournalDownload`), and
-    /// otherwise copied from the WAL into the database while it runs (`DownloadCheckpointer`).
+    /// reads and sends one batch while the replica writes the previous one; and a long download is
+    /// copied from the WAL into the database while it runs (`DownloadCheckpointer`).
     func pull(_ connection: inout some ServerRequester, upTo headSeq: Int64? = nil, skipping: [Int64] = [],
               into report: inout SyncReport) async throws {
         let start = try replica.syncState().cursor
@@ -125,10 +124,7 @@ public struct SyncEngine: Sendable {
         let began = ContinuousClock.now
         var cursor = start
         var pending = try await connection.send { .pull(id: $0, cursor: start, limit: pullBatchSize, skip: skip) }
-        // A download of more than one batch skips the WAL when nothing else has the replica open.
-        let rollbackJournal = if let headSeq, headSeq - start > Int64(pullBatchSize) { try replica.beginRollbackJournalDownload() } else { false }
-        defer { if rollbackJournal { replica.endRollbackJournalDownload() } }
-        // Made once a download in WAL mode turns out to take more than one batch.
+        // Made once a download turns out to take more than one batch.
         var checkpointer: DownloadCheckpointer?
         while true {
             let reply = try await connection.reply(to: pending)
@@ -142,7 +138,7 @@ public struct SyncEngine: Sendable {
             }
             let tally = try replica.applyPulled(articles, cursor: newCursor)
             // (A checkpoint left running when this throws is harmless: it is crash-safe, and it ends.)
-            if another, checkpointer == nil, !rollbackJournal { checkpointer = try replica.makeDownloadCheckpointer() }
+            if another, checkpointer == nil { checkpointer = try replica.makeDownloadCheckpointer() }
             checkpointer?.nudge()
             cursor = max(cursor, newCursor)
             report.pulled += tally.received

@@ -88,11 +88,6 @@ import Testing
             if count == 2500 { break }
         }
         try reader.ok(["sync"])
-        // A download this size is written with a rollback journal (the killed ones too); the sync
-        // turns WAL mode on again: bytes 18 and 19 of the database header are 2 in WAL mode, else 1.
-        let header = try #require(FileHandle(forReadingAtPath: reader.path + "/.articlesync/replica.sqlite")).readData(ofLength: 20)
-        #expect(Array(header.suffix(2)) == [2, 2])
-        #expect(!FileManager.default.fileExists(atPath: reader.path + "/.articlesync/replica.sqlite-journal"))
         #expect(try reader.hashes() == writer.hashes())
         #expect(try reader.list().count == 2500)
         if !killedWithProgress { print("note: no kill landed between two batches this run; resumption not exercised") }
