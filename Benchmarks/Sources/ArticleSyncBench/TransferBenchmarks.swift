@@ -11,6 +11,7 @@ struct TransferResult {
     var clientPeakKiB: Int
     var serverPeakKiB: Int
     var floor: Sample
+    var floorWAL: Sample
     var gitClone: Sample
     var push: Sample
     var gitPush: Sample
@@ -20,7 +21,7 @@ enum TransferBenchmarks {
     static func run(count: Int, environment: BenchEnvironment, log: (String) -> Void) throws -> TransferResult {
         let articles = environment.articles.prefix(count)
         var result = TransferResult(count: count, bytes: environment.bytes(count), initialSync: Sample(values: []), clientPeakKiB: 0,
-                                    serverPeakKiB: 0, floor: Sample(values: []), gitClone: Sample(values: []), push: Sample(values: []),
+                                    serverPeakKiB: 0, floor: Sample(values: []), floorWAL: Sample(values: []), gitClone: Sample(values: []), push: Sample(values: []),
                                     gitPush: Sample(values: []))
         // Push: a replica holding N new articles syncs them to an empty server (fresh server each run).
         var server: ServerSupervisor?
@@ -48,9 +49,11 @@ enum TransferBenchmarks {
             let cost = try environment.syncProcess(directory)
             result.initialSync.values.append(cost.seconds)
             result.clientPeakKiB = max(result.clientPeakKiB, cost.peakKiB)
-            let floor = try SQLiteFloor.insert(rows, directory: try environment.directory("floor-\(count)-\(run)"))
+            let floor = try SQLiteFloor.insert(rows, journal: .rollback, directory: try environment.directory("floor-\(count)-\(run)"))
             result.floor.values.append(floor)
-            log("  initial sync \(count): \(String(format: "%.2f", cost.seconds)) s, client peak \(cost.peakKiB / 1024) MiB; floor \(String(format: "%.2f", floor)) s")
+            let floorWAL = try SQLiteFloor.insert(rows, journal: .wal, directory: try environment.directory("floor-wal-\(count)-\(run)"))
+            result.floorWAL.values.append(floorWAL)
+            log("  initial sync \(count): \(String(format: "%.2f", cost.seconds)) s, client peak \(cost.peakKiB / 1024) MiB; floor \(String(format: "%.2f", floor)) s, with WAL \(String(format: "%.2f", floorWAL)) s")
         }
         result.serverPeakKiB = server.peakResidentKiB ?? 0
 
