@@ -41,6 +41,7 @@ set key top left
 set grid
 plot "$work/sync.dat" using 1:2 with linespoints lw 2 title "ArticleSync (TLS, new replica)", \
      "$work/sync.dat" using 1:3 with linespoints lw 2 title "SQLite floor (same rows, one transaction)", \
+     "$work/sync.dat" using 1:5 with linespoints lw 2 dt 2 title "SQLite floor with WAL (the replica's journal)", \
      "$work/sync.dat" using 1:4 with linespoints lw 2 title "git clone (git daemon)"
 PLOT
 echo "wrote Benchmarks/RESULTS.md and Benchmarks/sync-time.png"

@@ -14,7 +14,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Directory holding release builds of articlesync and articlesync-server.") var products: String
     @Option(help: "Scratch directory (removed afterwards).") var work: String
     @Option(help: "Markdown report to write.") var output: String
-    @Option(help: "Data file for the plot (N, articlesync, floor, git seconds).") var plotData: String
+    @Option(help: "Data file for the plot (N, articlesync, floor, git, floor with WAL seconds).") var plotData: String
     @Option(help: "The seed article, whose words make the generated ones.") var seedArticle: String
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
     @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false

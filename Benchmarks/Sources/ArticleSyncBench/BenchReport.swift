@@ -93,7 +93,8 @@ struct BenchReport {
     }
 
     func plotData() -> String {
-        (["# N articlesync floor git"] + transfers.map { "\($0.count) \($0.initialSync.median) \($0.floor.median) \($0.gitClone.median)" })
+        (["# N articlesync floor git floor-with-WAL"]
+            + transfers.map { "\($0.count) \($0.initialSync.median) \($0.floor.median) \($0.gitClone.median) \($0.floorWAL.median)" })
             .joined(separator: "\n") + "\n"
     }
 }
