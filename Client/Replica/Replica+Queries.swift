@@ -70,11 +70,13 @@ extension Replica {
         try pool.read { db in
             let state = try Self.syncState(db)
             let rejected = try Row.fetchAll(db, sql: "SELECT articleID, rejectedReason FROM outbox WHERE rejectedReason IS NOT NULL ORDER BY position")
+            // One pass over the articles for both counts: a scan reads every page of the table.
+            let counts = try Row.fetchOne(db, sql: "SELECT COUNT(*) FILTER (WHERE isDeleted = 0), COUNT(*) FILTER (WHERE isDeleted = 1) FROM article")
             return ReplicaStatus(
                 server: state.server,
                 collection: state.collection,
-                articleCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article WHERE isDeleted = 0") ?? 0,
-                deletedCount: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article WHERE isDeleted = 1") ?? 0,
+                articleCount: counts?[0] ?? 0,
+                deletedCount: counts?[1] ?? 0,
                 pendingChanges: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
                 rejectedChanges: rejected.map { .init(articleID: $0["articleID"], reason: $0["rejectedReason"]) },
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,

@@ -47,8 +47,8 @@ import Testing
         }
         #expect(modes.0 == "wal")
         #expect(modes.1 == 2, "synchronous is \(modes.1.map(String.init) ?? "?"), not FULL (2)")
-        // Checkpointed every 32 MiB, not SQLite's 4 MiB (see Replica.checkpointPages).
-        #expect(try Self.writerSettings(replica).1 == Replica.checkpointPages)
+        // Checkpointed every 32 MiB, not SQLite's 4 MiB (see Replica.checkpointBytes).
+        #expect((try Self.writerSettings(replica).1 ?? 0) * replica.pageSize == 32 << 20)
     }
 
     /// A pulled batch is committed with synchronous=NORMAL and a large checkpoint interval (the
@@ -61,8 +61,8 @@ import Testing
         let inside = try replica.writeRefetchable { db in
             (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint"))
         }
-        #expect(inside.0 == 1 && inside.1 == Replica.downloadCheckpointPages)
-        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
+        #expect(inside.0 == 1 && inside.1 == replica.downloadCheckpointPages)
+        #expect(try Self.writerSettings(replica) == (2, replica.checkpointPages))
 
         struct Refused: Error {}
         #expect(throws: Refused.self) {
@@ -71,14 +71,14 @@ import Testing
                 throw Refused()
             }
         }
-        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
+        #expect(try Self.writerSettings(replica) == (2, replica.checkpointPages))
         #expect(try replica.syncState().cursor == 0, "the failed batch was rolled back")
 
         var article = Article(title: "Judul", body: "Satu.", category: "News", source: "viva")
         article.version = 1
         article.seq = 1
         _ = try replica.applyPulled([ChangedArticle(article: article, mutationID: "m", clientID: "other")], cursor: 1)
-        #expect(try Self.writerSettings(replica) == (2, Replica.checkpointPages))
+        #expect(try Self.writerSettings(replica) == (2, replica.checkpointPages))
         #expect(try replica.syncState().cursor == 1)
     }
 
@@ -114,5 +114,28 @@ import Testing
         #expect(try size(database) > before + 6_000_000, "nothing was checkpointed into the database file")
         #expect(try replica.articles().count == 2000)
         #expect(try replica.syncState().cursor == 2000)
+    }
+
+    /// A new replica gets 32 KiB pages; one made before keeps its 4 KiB pages (SQLite cannot change
+    /// them in WAL mode), and its WAL limits are still the same number of bytes.
+    @Test func newReplicasUseLargePagesAndOldOnesKeepTheirs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fresh = try Self.makeReplica(directory + "/new")
+        #expect(fresh.pageSize == Replica.pageSize)
+        #expect(try fresh.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 32_768)
+
+        // A replica file as the builds before made it: default pages, already in WAL mode.
+        try FileManager.default.createDirectory(atPath: directory + "/old", withIntermediateDirectories: true)
+        let oldPath = directory + "/old/" + Replica.databaseName
+        try DatabaseQueue(path: oldPath).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096")
+            _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+        }
+        let old = try Replica(path: oldPath)
+        #expect(old.pageSize == 4096)
+        #expect(try Self.writerSettings(old) == (2, 8_192), "32 MiB of 4 KiB pages")
+        #expect(old.downloadCheckpointPages == 65_536, "256 MiB of 4 KiB pages")
+        #expect(try Self.writerSettings(fresh) == (2, 1_024), "32 MiB of 32 KiB pages")
     }
 }

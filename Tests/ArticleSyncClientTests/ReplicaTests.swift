@@ -44,6 +44,16 @@ import Testing
         #expect(try replica.status().pendingChanges == 2)
     }
 
+    @Test func statusCountsLiveAndDeletedArticles() throws {
+        defer { cleanUp() }
+        #expect(try replica.status().articleCount == 0 && replica.status().deletedCount == 0)
+        let added = try replica.add([sample("a"), sample("b"), sample("c")])
+        _ = try replica.update(added[1].idString) { $0.isDeleted = true }
+        let status = try replica.status()
+        #expect(status.articleCount == 2)
+        #expect(status.deletedCount == 1)
+    }
+
     @Test func invalidAddImportsNothing() throws {
         defer { cleanUp() }
         var bad = sample("")

@@ -4,7 +4,8 @@ import Foundation
 import GRDB
 
 /// The physical floor of an initial sync: the same rows a replica ends up with, inserted into a
-/// fresh SQLite file with the replica's schema and indexes and synchronous=FULL, in one transaction
+/// fresh SQLite file with the replica's schema, indexes and page size (it is made by the same code
+/// as a replica) and synchronous=FULL, in one transaction
 /// with one prepared statement. Rows are encoded before the clock starts.
 ///
 /// The floor uses a rollback journal, a fresh file's default: for rows appended to an empty file
