@@ -70,7 +70,8 @@ extension Replica {
         try pool.read { db in
             let state = try Self.syncState(db)
             let rejected = try Row.fetchAll(db, sql: "SELECT articleID, rejectedReason FROM outbox WHERE rejectedReason IS NOT NULL ORDER BY position")
-            // One pass over the articles for both counts: a scan reads every page of the table.
+            // One pass over the articles for both counts: with bodies in the leaf pages (see
+            // `Replica.pageSize`) a scan reads the whole table.
             let counts = try Row.fetchOne(db, sql: "SELECT COUNT(*) FILTER (WHERE isDeleted = 0), COUNT(*) FILTER (WHERE isDeleted = 1) FROM article")
             return ReplicaStatus(
                 server: state.server,

@@ -45,12 +45,14 @@ public struct Replica: Sendable {
     /// A WAL file larger than this after a sync or an import is checkpointed and cut back to nothing.
     static let walSizeLimit = 16 << 20
     /// Page size of a new replica: 32 KiB instead of SQLite's 4 KiB. Articles are 3–6 KB: with 4 KiB
-    /// pages each one is a leaf cell plus an overflow page it fills only partly, so a first download
-    /// writes and checkpoints twice as many pages; with 32 KiB pages a leaf holds several whole
-    /// articles. A 20,000-article download took 0.45–0.55 s instead of 0.56–0.58 s (alternating
-    /// runs, `articlesync-bench --transfer-only 20000`), while an edit or a one-article sync, which
-    /// write a few whole pages, cost the same. 64 KiB pages were faster still for the download but
-    /// made each one-article sync some 3 ms slower.
+    /// pages each one is a leaf cell plus an overflow page it fills only partly, and every page
+    /// costs a first download its own WAL frame, checksum and copy at the checkpoint; with 32 KiB
+    /// pages a leaf holds several whole articles. 20,000 articles take 3,145 pages instead of
+    /// 25,619 (103 MB instead of 105 MB), and their download took 0.45–0.55 s instead of
+    /// 0.56–0.58 s (alternating runs, `articlesync-bench --transfer-only 20000`), while an edit or a
+    /// one-article sync, which write a few whole pages, cost the same. 64 KiB pages were faster
+    /// still for the download but made each one-article sync some 3 ms slower. A table scan now
+    /// reads the articles' bodies too (see `status`).
     static let pageSize = 32_768
     /// WAL a download may write before it is checkpointed into the database: 256 MiB.
     static let downloadCheckpointBytes = 256 << 20
