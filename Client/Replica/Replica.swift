@@ -32,10 +32,13 @@ public struct Replica: Sendable {
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
-        pageSize = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } ?? 4096
         // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
         // WAL on, after prepareDatabase has run, so FULL is set here, on the one connection that writes.
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(checkpointPages)") }
+        pageSize = try pool.writeWithoutTransaction { db in
+            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
+            return pageSize
+        }
         let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
         // A migration can rewrite a whole outbox, and the WAL would keep that size until the next sync.
