@@ -152,24 +152,31 @@ public enum ArticleText {
     }
 
     /// Splits `... text {tag}` into the text before the tag and the tag's inside.
+    ///
+    /// The delimiters `{ } | : ,` are found among Unicode scalars, not Characters: a prepended
+    /// concatenation mark such as U+0602 joins the next character into one grapheme, so
+    /// `"{\u{0602}}"` does not end in the Character `}` even though its last scalar is one. Searching
+    /// Characters made such a tag vanish on the second parse (found by ArticleTextFuzzer).
     static func splitClosingTag(_ line: String) -> (rest: String, tag: String)? {
-        guard line.hasSuffix("}"), let open = line.lastIndex(of: "{") else { return nil }
-        let inside = line[line.index(after: open)..<line.index(before: line.endIndex)]
+        let scalars = line.unicodeScalars
+        guard scalars.last == "}", let open = scalars.lastIndex(of: "{") else { return nil }
+        let inside = scalars[scalars.index(after: open)..<scalars.index(before: scalars.endIndex)]
         guard !inside.contains("}") else { return nil }
-        return (trim(line[..<open]), String(inside))
+        return (trim(String(scalars[..<open])), String(inside))
     }
 
     static func applyClosingTag(_ tag: String, to article: inout Article, file: String, line: Int) throws(ArticleTextError) {
-        let parts = tag.split(separator: "|", omittingEmptySubsequences: false).map(trim)
+        let parts = tag.unicodeScalars.split(separator: "|", omittingEmptySubsequences: false).map { trim(String($0)) }
         article.source = parts[0]
         for part in parts.dropFirst() {
-            guard let colon = part.firstIndex(of: ":") else {
+            let scalars = part.unicodeScalars
+            guard let colon = scalars.firstIndex(of: ":") else {
                 throw ArticleTextError(file: file, line: line, reason: .badSourceTag("expected `key: value` after `|`, found \"\(part)\""))
             }
-            let key = trim(part[..<colon]), value = trim(part[part.index(after: colon)...])
+            let key = trim(String(scalars[..<colon])), value = trim(String(scalars[scalars.index(after: colon)...]))
             switch key {
             case "tags":
-                article.tags = Set(value.split(separator: ",").map(trim).filter { !$0.isEmpty })
+                article.tags = Set(value.unicodeScalars.split(separator: ",").map { trim(String($0)) }.filter { !$0.isEmpty })
             case "published":
                 guard let date = try? Date(value, strategy: .iso8601) else {
                     throw ArticleTextError(file: file, line: line, reason: .badSourceTag("\"\(value)\" is not an ISO 8601 time like 2020-09-30T08:00:00Z"))

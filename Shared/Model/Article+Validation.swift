@@ -1,6 +1,8 @@
 extension Article {
-    /// Characters that would break the closing `{source | tags: …}` tag of the text format.
-    static let tagBreakingCharacters: Set<Character> = ["{", "}", "|", "\n", "\r"]
+    /// Scalars that would break the closing `{source | tags: …}` tag of the text format. Checked per
+    /// scalar, as the parser splits the tag: a grapheme like U+0602 followed by `}` is one Character
+    /// that is not `}`, yet it still closes the tag.
+    static let tagBreakingScalars: Set<Unicode.Scalar> = ["{", "}", "|", "\n", "\r"]
 
     /// Why this article cannot be stored or sent, or nil when it is fine.
     ///
@@ -12,10 +14,10 @@ extension Article {
         if Self.isBlank(title) { return "the title is empty" }
         if title.contains(where: \.isNewline) { return "the title must be one line" }
         if category.contains(where: \.isNewline) { return "the category must be one line" }
-        if source.contains(where: Self.tagBreakingCharacters.contains) {
+        if source.unicodeScalars.contains(where: Self.tagBreakingScalars.contains) {
             return "the source must not contain {, }, | or line breaks"
         }
-        for tag in tags where tag.isEmpty || tag.contains(",") || tag.contains(where: Self.tagBreakingCharacters.contains) {
+        for tag in tags where tag.isEmpty || tag.unicodeScalars.contains(where: { $0 == "," || Self.tagBreakingScalars.contains($0) }) {
             return "the tag \"\(tag)\" is empty or contains one of , { } | or a line break"
         }
         let size = textByteCount

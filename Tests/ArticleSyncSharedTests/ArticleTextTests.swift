@@ -104,6 +104,35 @@ import Testing
         }
     }
 
+    /// A prepended concatenation mark (U+0600–U+0605, U+06DD, U+110BD) joins the character after it
+    /// into one grapheme, so a delimiter right after one is invisible to a search by Character. The
+    /// first case is the input ArticleTextFuzzer found: `{؂ }` parsed to the source "؂", which
+    /// printed as `{؂}` and then parsed as body text.
+    @Test func delimitersAfterPrependedMarksSurviveTheRoundTrip() throws {
+        let found: [UInt8] = [0x4E, 0x29, 0x41, 0x65, 0x77, 0x77, 0x7A, 0x73, 0x0D, 0x0A, 0x64, 0x75, 0x61, 0x66, 0x65, 0x75, 0x0A, 0x7B, 0xD8, 0x82, 0x20, 0x7D]
+        let fuzzed = try ArticleText.parse(found, file: "fuzz")
+        #expect(fuzzed.source == "\u{0602}" && fuzzed.body.isEmpty)
+        #expect(try ArticleText.parse(Array(ArticleText.print(fuzzed).utf8), file: "again", id: fuzzed.id) == fuzzed)
+
+        for mark in ["\u{0600}", "\u{0602}", "\u{0605}", "\u{06DD}", "\u{110BD}"] {
+            let article = Article(
+                title: "Judul" + mark, body: "Isi" + mark, category: "News" + mark, source: "viva" + mark,
+                tags: ["a" + mark, "b" + mark], publishedAt: Date(timeIntervalSince1970: 1_600_000_000)
+            )
+            #expect(article.validationProblem() == nil)
+            let printed = ArticleText.print(article)
+            #expect(try ArticleText.parse(Array(printed.utf8), file: "mark", id: article.id) == article, "\(printed.unicodeScalars.map { String($0.value, radix: 16) })")
+            for source in ["viva" + mark + "}", mark + "{", "a" + mark + "|b"] {
+                var broken = article
+                broken.source = source
+                #expect(broken.validationProblem() == "the source must not contain {, }, | or line breaks", "\(source.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+            var commaTag = article
+            commaTag.tags = ["a" + mark + ",b"]
+            #expect(commaTag.validationProblem()?.hasPrefix("the tag") == true)
+        }
+    }
+
     @Test func everyShippedSampleParses() throws {
         let seeds = URL(fileURLWithPath: Self.seedPath).deletingLastPathComponent()
         let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).filter { $0.hasSuffix(".txt") }
