@@ -115,14 +115,21 @@ public enum ArticleText {
         normalizedBody(body).components(separatedBy: "\n\n").filter { !$0.isEmpty }
     }
 
-    /// Trims Unicode white space (the seed's category ends in two U+00A0 no-break spaces).
+    /// Trims Unicode white space (the seed's category ends in two U+00A0 no-break spaces) and U+FEFF.
     public static func trim(_ text: some StringProtocol) -> String {
         let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        guard let first = scalars.firstIndex(where: { !isPadding($0) }),
+            let last = scalars.lastIndex(where: { !isPadding($0) })
         else { return "" }
         // Only the part kept is copied, straight from its UTF-8.
         return String(decoding: text.utf8[first..<scalars.index(after: last)], as: UTF8.self)
+    }
+
+    /// What `trim` removes from the ends of a field: Unicode white space, and U+FEFF. U+FEFF is also
+    /// the byte order mark, which `parse` drops from the start of a file; a category that began with
+    /// one would lose it once printed and read back (found by ArticleTextFuzzer).
+    public static func isPadding(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isWhitespace || scalar == "\u{FEFF}"
     }
 
     static func singleLine(_ text: String) -> String {
