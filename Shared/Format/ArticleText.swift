@@ -128,7 +128,7 @@ public enum ArticleText {
     /// What `trim` removes from the ends of a field: Unicode white space, and U+FEFF. U+FEFF is also
     /// the byte order mark, which `parse` drops from the start of a file; a category that began with
     /// one would lose it once printed and read back (found by ArticleTextFuzzer).
-    public static func isPadding(_ scalar: Unicode.Scalar) -> Bool {
+    static func isPadding(_ scalar: Unicode.Scalar) -> Bool {
         scalar.properties.isWhitespace || scalar == "\u{FEFF}"
     }
 
