@@ -190,6 +190,7 @@ if ProcessInfo.processInfo.environment["ARTICLESYNC_FUZZ"] != nil {
         ("FrameDecoderFuzzer", [Target.Dependency.product(name: "NIOEmbedded", package: "swift-nio")]),
         ("MessageDecoderFuzzer", []),
         ("ArticleTextFuzzer", []),
+        ("TextMergeFuzzer", []),
     ] {
         package.targets.append(.executableTarget(
             name: name,

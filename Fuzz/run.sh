@@ -17,14 +17,14 @@ if [ -n "${2:-}" ]; then seed=(-seed="$2"); fi
 # keeps the sanitizer build apart from the normal one.
 export ARTICLESYNC_FUZZ=1
 build=(swift build --package-path .. --scratch-path ../.build-fuzz -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address)
-for name in FrameDecoderFuzzer MessageDecoderFuzzer ArticleTextFuzzer; do
+for name in FrameDecoderFuzzer MessageDecoderFuzzer ArticleTextFuzzer TextMergeFuzzer; do
   "${build[@]}" --product "$name" >>build.log 2>&1 || { tail -40 build.log; exit 1; }
 done
 bin="$("${build[@]}" --show-bin-path)"
 
 mkdir -p artifacts work
 status=0
-for target in FrameDecoderFuzzer:frame MessageDecoderFuzzer:message ArticleTextFuzzer:article; do
+for target in FrameDecoderFuzzer:frame MessageDecoderFuzzer:message ArticleTextFuzzer:article TextMergeFuzzer:merge; do
   name="${target%%:*}"; corpus="${target##*:}"
   # Work on a copy so new inputs found on this run do not pile up in the repository.
   rm -rf "work/$corpus"; cp -r "Corpus/$corpus" "work/$corpus"

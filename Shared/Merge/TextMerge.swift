@@ -124,15 +124,19 @@ public enum TextMerge {
     }
 }
 
-/// Gives equal strings equal integers, numbered in order of first appearance (deterministic).
+/// Gives strings with equal UTF-8 bytes equal integers, numbered in order of first appearance
+/// (deterministic). Keyed by bytes, as git compares lines: String's `==` and hash treat canonically
+/// equivalent text (é and e + U+0301) as one, so a change of spelling on one side was invisible to
+/// the merge and came out in the other side's bytes (found by TextMergeFuzzer).
 struct SymbolTable {
-    private var symbols: [String: Int] = [:]
+    private var symbols: [UTF8Key: Int] = [:]
 
     mutating func encode(_ strings: [String]) -> [Int] {
         strings.map { string in
-            if let symbol = symbols[string] { return symbol }
+            let key = UTF8Key(text: string)
+            if let symbol = symbols[key] { return symbol }
             let symbol = symbols.count
-            symbols[string] = symbol
+            symbols[key] = symbol
             return symbol
         }
     }

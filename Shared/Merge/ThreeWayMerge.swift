@@ -44,11 +44,13 @@ public enum ThreeWayMerge {
             }
         }
 
-        func pick<Value: Equatable>(_ name: String, _ keyPath: WritableKeyPath<Article, Value>) {
+        // Text is compared by its bytes, as git compares it: String's `==` holds for canonically
+        // equivalent spellings (é and e + U+0301), and would drop one side's change of spelling.
+        func pick<Value>(_ name: String, _ keyPath: WritableKeyPath<Article, Value>, same: (Value, Value) -> Bool) {
             let ours = mine[keyPath: keyPath], other = theirs[keyPath: keyPath]
-            if ours == other { return }
-            if let base, base[keyPath: keyPath] == ours { merged[keyPath: keyPath] = other; return }
-            if let base, base[keyPath: keyPath] == other { return }
+            if same(ours, other) { return }
+            if let base, same(base[keyPath: keyPath], ours) { merged[keyPath: keyPath] = other; return }
+            if let base, same(base[keyPath: keyPath], other) { return }
             switch favor {
             case .mine: break
             case .theirs: merged[keyPath: keyPath] = other
@@ -56,12 +58,13 @@ public enum ThreeWayMerge {
             }
         }
 
-        pick("category", \.category)
-        pick("title", \.title)
-        if mine.body != theirs.body {
-            if let base, base.body == mine.body {
+        let sameText = { (left: String, right: String) in left.hasSameUTF8(as: right) }
+        pick("category", \.category, same: sameText)
+        pick("title", \.title, same: sameText)
+        if !sameText(mine.body, theirs.body) {
+            if let base, sameText(base.body, mine.body) {
                 merged.body = theirs.body
-            } else if let base, base.body == theirs.body {
+            } else if let base, sameText(base.body, theirs.body) {
                 merged.body = mine.body
             } else {
                 let text = TextMerge.merge(base: base?.body ?? "", mine: mine.body, theirs: theirs.body, favor: favor)
@@ -70,8 +73,8 @@ public enum ThreeWayMerge {
                 if !text.isClean { conflicts.append("body") }
             }
         }
-        pick("source", \.source)
-        pick("publishedAt", \.publishedAt)
+        pick("source", \.source, same: sameText)
+        pick("publishedAt", \.publishedAt, same: ==)
         merged.tags = mergeTags(base: base?.tags, mine: mine.tags, theirs: theirs.tags)
         return ArticleMergeResult(article: merged, conflictingFields: conflicts, mergedByWords: mergedByWords)
     }

@@ -34,6 +34,30 @@ import Testing
         return GitMerge(output: result.output, conflicts: result.status)
     }
 
+    /// One side respells a word in another Unicode form (é as e + U+0301), the other edits another
+    /// line. Git compares bytes, so it keeps the respelling; String's `==` calls the two forms equal,
+    /// and the merge once kept the old bytes (found by TextMergeFuzzer). Bytes are compared here too.
+    @Test(.enabled(if: gitAvailable, "git is not installed"))
+    func respellingInAnotherUnicodeFormIsKeptAsGitKeepsIt() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("crosscheck-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let base = "Kopi di kafe caf\u{E9}.\n\nHarga naik.\n\nAntre panjang."
+        let respelled = "Kopi di kafe cafe\u{301}.\n\nHarga naik.\n\nAntre panjang."
+        let edited = "Kopi di kafe caf\u{E9}.\n\nHarga naik.\n\nAntre pendek."
+        #expect(base == respelled, "the two spellings are canonically equivalent, which is the point")
+        for (mine, theirs) in [(respelled, edited), (edited, respelled), (respelled, base), (base, respelled)] {
+            let git = try Self.gitMerge(base: base, mine: mine, theirs: theirs, in: directory)
+            let ours = TextMerge.merge(base: base, mine: mine, theirs: theirs)
+            #expect(git.conflicts == 0 && ours.isClean)
+            #expect(Array((ours.text + "\n").utf8) == Array(git.output.utf8), "\(Array(ours.text.utf8)) against \(Array(git.output.utf8))")
+        }
+        // Word by word inside one line, where git would conflict: the respelling and the other
+        // side's edit to another word both survive, byte for byte.
+        let line = TextMerge.merge(base: "kopi caf\u{E9} enak", mine: "kopi cafe\u{301} enak", theirs: "kopi caf\u{E9} mahal")
+        #expect(line.isClean && Array(line.text.utf8) == Array("kopi cafe\u{301} mahal".utf8))
+    }
+
     @Test(.enabled(if: gitAvailable, "git is not installed"))
     func cleanGitMergesAreReproducedByteForByte() throws {
         let base = try ArticleText.parse(Array(ArticleFactory.seedText.utf8), file: "seed").body
@@ -54,7 +78,7 @@ import Testing
             if git.conflicts == 0 {
                 gitClean += 1
                 #expect(ours.isClean, "seed \(seed): git merged cleanly, we did not")
-                #expect(ours.text + "\n" == git.output, "seed \(seed): clean results differ")
+                #expect(Array((ours.text + "\n").utf8) == Array(git.output.utf8), "seed \(seed): clean results differ")
             } else {
                 gitConflicted += 1
                 if ours.isClean { mergedWhereGitConflicted += 1 }

@@ -25,6 +25,22 @@ import Testing
         return copy
     }
 
+    /// A field respelled in another Unicode form on one side (é as e + U+0301) is a change, as it is
+    /// to git and to the content hash, though String's `==` calls the two spellings equal.
+    @Test func respellingAFieldIsAChangeLikeAnyOther() {
+        let base = Article(title: "Kafe caf\u{E9}", body: "Kopi caf\u{E9}.\n\nHarga naik.", category: "Caf\u{E9}", source: "caf\u{E9}")
+        var theirs = base
+        theirs.title = "Kafe cafe\u{301}"
+        theirs.body = "Kopi cafe\u{301}.\n\nHarga naik."
+        theirs.category = "Cafe\u{301}"
+        theirs.source = "cafe\u{301}"
+        var mine = base
+        mine.tags = ["kopi"]
+        let merged = ThreeWayMerge.merge(base: base, mine: mine, theirs: theirs)
+        #expect(merged.conflictingFields.isEmpty)
+        #expect(merged.article.contentHash == { var expected = theirs; expected.tags = ["kopi"]; return expected.contentHash }())
+    }
+
     @Test func oneSidedChangesAreTakenAsTheyAre() async {
         await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
             let (base, mine, theirs) = Self.triple(seed)
