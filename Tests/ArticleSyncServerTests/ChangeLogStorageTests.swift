@@ -79,4 +79,40 @@ import Testing
         #expect(stale.first?.article?.mutationID == "m2" && stale.first?.article?.clientID == "c")
         #expect(try store.audit().isSound)
     }
+
+    /// Clients pull by seq, so seqs are what AUTOINCREMENT makes them: applied mutations take the
+    /// next seqs in order, refused ones take none, a seq once used is never handed out again (even
+    /// when its row is gone), and each change's stored state holds its own row's seq.
+    @Test func seqsRiseLikeAutoincrementAndEachStateHoldsItsOwn() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
+        let articles = Self.articles(4)
+        let first = try await store.push(collectionID: 1, clientID: "c", mutations: [
+            Mutation(mutationID: "m0", baseVersion: 0, article: articles[0]),
+            Mutation(mutationID: "m1", baseVersion: 7, article: articles[1]),  // refused: no such base
+            Mutation(mutationID: "m2", baseVersion: 0, article: articles[2]),
+        ], articleSizeLimit: 1 << 20)
+        #expect(first.map(\.status) == [.applied, .rejected, .applied])
+        #expect(first.map(\.seq) == [1, nil, 2])
+        // Seqs 3…40 used once and gone (as if their rows had been removed): AUTOINCREMENT remembers
+        // them in sqlite_sequence, and so must the next push.
+        try await store.pool.write { db in try db.execute(sql: "UPDATE sqlite_sequence SET seq = 40 WHERE name = 'change'") }
+        var edited = articles[0]
+        edited.title = "Judul baru"
+        let second = try await store.push(collectionID: 1, clientID: "c", mutations: [
+            Mutation(mutationID: "m0", baseVersion: 0, article: articles[0]),  // a retry: its old seq
+            Mutation(mutationID: "m3", baseVersion: 0, article: articles[3]),
+            Mutation(mutationID: "m4", baseVersion: 1, article: edited),
+        ], articleSizeLimit: 1 << 20)
+        #expect(second.map(\.status) == [.duplicate, .applied, .applied])
+        #expect(second.map(\.seq) == [1, 41, 42])
+        let rows = try await store.pool.read { db in try Row.fetchAll(db, sql: "SELECT seq, state FROM change ORDER BY seq") }
+        #expect(rows.map { $0["seq"] as Int64 } == [1, 2, 41, 42])
+        for row in rows {
+            #expect(try Article(storageBytes: row["state"] as Data).seq == row["seq"])
+        }
+        let next = try await store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'change'") }
+        #expect(next == 42)
+        #expect(try store.audit().isSound)
+    }
 }
