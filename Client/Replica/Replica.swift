@@ -74,8 +74,8 @@ public struct Replica: Sendable {
     ///   a power loss can roll back the latest such commits, and the cursor with them, so the next
     ///   sync downloads them again. Nothing local is lost: every edit was committed with FULL before,
     ///   and the next FULL commit syncs everything written before it, in order.
-    /// - The WAL is checkpointed into the database every 256 MiB instead of every 4 MiB, so a batch is
-    ///   not copied and synced a second time before the next one arrives. `checkpointAfterDownload`
+    /// - The WAL is checkpointed into the database every 256 MiB instead of every 32 MiB, so a batch
+    ///   is not copied and synced a second time before the next one arrives. `checkpointLargeWAL`
     ///   checkpoints what is left.
     /// Both settings are per connection and restored before returning, whatever happened.
     func writeRefetchable<T>(_ updates: (Database) throws -> T) throws -> T {
