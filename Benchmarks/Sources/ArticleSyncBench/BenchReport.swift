@@ -43,20 +43,28 @@ struct BenchReport {
             "- command: `Benchmarks/run.sh` → `\(command)`",
             "- every figure: median of \(runs) runs (min–max in brackets) unless stated; release builds; server and clients are separate processes on 127.0.0.1 over TLS; dirty pages are flushed (`sync`) before every timed step", "",
             "## Initial sync and push", "",
-            "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes and page size and synchronous=FULL, in one transaction, with a rollback journal (a fresh file's default), measured right after each sync (they alternate). Floor with WAL: the same insert in WAL mode, the journal a replica uses, which writes every page twice (into the WAL, then into the database by a checkpoint); pages before 2026-11-27 called this one the floor. git: `git clone` of the same articles as files from `git daemon` on loopback. Push: a replica holding N new articles runs `articlesync sync` against an empty server; git: `git push` of the same files to an empty repository.", "",
-            "| N | MB | initial sync s | articles/s | MB/s | floor s | sync ÷ floor | floor with WAL s | sync ÷ floor with WAL | git clone s | git ÷ sync | client peak MiB | server peak MiB | push s | git push s |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes and page size and synchronous=FULL, in one transaction, with a rollback journal (a fresh file's default), measured right after each sync (they alternate). Floor with WAL: the same insert in WAL mode, the journal a replica uses, which writes every page twice (into the WAL, then into the database by a checkpoint); pages before 2026-11-27 called this one the floor. git: `git clone` of the same articles as files from `git daemon` on loopback.", "",
+            "| N | MB | initial sync s | articles/s | MB/s | floor s | sync ÷ floor | floor with WAL s | sync ÷ floor with WAL | git clone s | git ÷ sync | client peak MiB | server peak MiB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for t in transfers {
             let megabytes = Double(t.bytes) / 1_048_576
-            lines.append("| \(t.count) | \(String(format: "%.1f", megabytes)) | \(fmt(t.initialSync)) | \(Int(Double(t.count) / t.initialSync.median)) | \(String(format: "%.1f", megabytes / t.initialSync.median)) | \(fmt(t.floor)) | \(ratio(t.initialSync.median, t.floor.median)) | \(fmt(t.floorWAL)) | \(ratio(t.initialSync.median, t.floorWAL.median)) | \(fmt(t.gitClone)) | \(ratio(t.gitClone.median, t.initialSync.median)) | \(t.clientPeakKiB / 1024) | \(t.serverPeakKiB / 1024) | \(fmt(t.push)) | \(fmt(t.gitPush)) |")
+            lines.append("| \(t.count) | \(String(format: "%.1f", megabytes)) | \(fmt(t.initialSync)) | \(Int(Double(t.count) / t.initialSync.median)) | \(String(format: "%.1f", megabytes / t.initialSync.median)) | \(fmt(t.floor)) | \(ratio(t.initialSync.median, t.floor.median)) | \(fmt(t.floorWAL)) | \(ratio(t.initialSync.median, t.floorWAL.median)) | \(fmt(t.gitClone)) | \(ratio(t.gitClone.median, t.initialSync.median)) | \(t.clientPeakKiB / 1024) | \(t.serverPeakKiB / 1024) |")
+        }
+        if !transfers.isEmpty {
+            lines += ["", "Push: a replica holding N new articles runs `articlesync sync` against an empty server, which checks and stores each one in its change log (a fresh server each run). Floor: the same as above, the same rows in one local transaction. git: `git push` of the same files to an empty repository.", "",
+                      "| N | push s | articles/s | push ÷ floor | git push s | git push ÷ push |", "|---|---|---|---|---|---|"]
+            for t in transfers {
+                lines.append("| \(t.count) | \(fmt(t.push)) | \(Int(Double(t.count) / t.push.median)) | \(ratio(t.push.median, t.floor.median)) | \(fmt(t.gitPush)) | \(ratio(t.gitPush.median, t.push.median)) |")
+            }
         }
         if let incremental {
             lines += ["", "## One-article incremental sync (20,000 articles in step)", "",
                       "Edit one article on A; time `articlesync sync` on A, then on B. git: `git commit -a` + `git push` on A, `git pull` on B (5 runs).", "",
                       "| | sender ms | receiver ms |", "|---|---|---|",
                       "| ArticleSync | \(fmt(incremental.articleSyncSender, scale: 1000, digits: 1)) | \(fmt(incremental.articleSyncReceiver, scale: 1000, digits: 1)) |",
-                      "| git | \(fmt(incremental.gitSender, scale: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, scale: 1000, digits: 1)) |"]
+                      "| git | \(fmt(incremental.gitSender, scale: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, scale: 1000, digits: 1)) |",
+                      "| git ÷ ArticleSync | \(ratio(incremental.gitSender.median, incremental.articleSyncSender.median)) | \(ratio(incremental.gitReceiver.median, incremental.articleSyncReceiver.median)) |"]
         }
         if let concurrent {
             lines += ["", "## Concurrent pushes", "",
