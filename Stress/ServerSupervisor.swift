@@ -31,6 +31,15 @@ public final class ServerSupervisor: @unchecked Sendable {
         return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
             .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
     }
+    /// CPU the server process has used so far, user and system (/proc/PID/stat), in seconds.
+    public var cpuSeconds: Double? {
+        guard let pid = processIdentifier, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let endOfName = stat.lastIndex(of: ")") else { return nil }
+        // After the name (which may hold spaces): state is field 3, utime and stime fields 14 and 15.
+        let fields = stat[stat.index(after: endOfName)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
     public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 

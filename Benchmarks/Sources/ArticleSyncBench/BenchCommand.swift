@@ -19,7 +19,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Generator seed.") var seed: UInt64 = 2026
     @Flag(help: "Only the merge micro-benchmark (for profiling it).") var mergeOnly = false
     @Flag(help: "Only the live-sync latency (for profiling it).") var latencyOnly = false
-    @Option(help: "Only the initial-sync and push figures for this N (for profiling them).") var transferOnly: Int?
+    @Option(help: "Only the initial-sync and push figures for this N (for profiling them), printed; --output is not written.") var transferOnly: Int?
     @Flag(help: "Only the one-article incremental sync (for profiling it).") var incrementalOnly = false
 
     /// The article counts to generate (and, for a full run, to measure the transfers at).
@@ -67,7 +67,10 @@ struct BenchCommand: AsyncParsableCommand {
             log("N = \(count)")
             report.transfers.append(try TransferBenchmarks.run(count: count, environment: environment, log: log))
         }
-        if transferOnly != nil { return }
+        if transferOnly != nil {
+            print(report.markdown())
+            return
+        }
         log("one-article incremental sync with 20,000 articles")
         report.incremental = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
         log("concurrent pushes: 50 clients")

@@ -42,6 +42,8 @@ struct ProcessCost {
     var seconds: Double
     /// Peak resident memory (ru_maxrss), KiB.
     var peakKiB: Int
+    /// CPU used, user and system, by the process and the children it waited for (wait4's rusage).
+    var cpuSeconds: Double
 }
 
 /// Runs a program and measures its time and peak memory; output goes to /dev/null unless `output`
@@ -79,7 +81,8 @@ func spawnAndWait(_ executable: String, _ arguments: [String], output: String?) 
     while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
     let elapsed = (ContinuousClock.now - start).seconds
     let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return ProcessCost(status: exitStatus, seconds: elapsed, peakKiB: Int(usage.ru_maxrss))
+    let cpu = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
+    return ProcessCost(status: exitStatus, seconds: elapsed, peakKiB: Int(usage.ru_maxrss), cpuSeconds: cpu)
 }
 
 /// Writes all dirty pages out before a timed step, so the write-back of what an earlier step wrote

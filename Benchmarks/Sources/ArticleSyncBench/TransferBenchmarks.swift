@@ -10,6 +10,9 @@ struct TransferResult {
     var initialSync: Sample
     var clientPeakKiB: Int
     var serverPeakKiB: Int
+    /// CPU seconds of each initial sync: the client process, and the server while it served it.
+    var clientCPU: Sample
+    var serverCPU: Sample
     var floor: Sample
     var floorWAL: Sample
     var gitClone: Sample
@@ -21,7 +24,7 @@ enum TransferBenchmarks {
     static func run(count: Int, environment: BenchEnvironment, log: (String) -> Void) throws -> TransferResult {
         let articles = environment.articles.prefix(count)
         var result = TransferResult(count: count, bytes: environment.bytes(count), initialSync: Sample(values: []), clientPeakKiB: 0,
-                                    serverPeakKiB: 0, floor: Sample(values: []), floorWAL: Sample(values: []), gitClone: Sample(values: []), push: Sample(values: []),
+                                    serverPeakKiB: 0, clientCPU: Sample(values: []), serverCPU: Sample(values: []), floor: Sample(values: []), floorWAL: Sample(values: []), gitClone: Sample(values: []), push: Sample(values: []),
                                     gitPush: Sample(values: []))
         // Push: a replica holding N new articles syncs them to an empty server (fresh server each run).
         var server: ServerSupervisor?
@@ -46,14 +49,17 @@ enum TransferBenchmarks {
         let rows = SQLiteFloor.rows(articles)
         for run in 0..<environment.runs {
             let (directory, _) = try environment.replica("reader-\(count)-\(run)", of: server, token: token)
+            let serverCPUBefore = server.cpuSeconds
             let cost = try environment.syncProcess(directory)
             result.initialSync.values.append(cost.seconds)
             result.clientPeakKiB = max(result.clientPeakKiB, cost.peakKiB)
+            result.clientCPU.values.append(cost.cpuSeconds)
+            if let before = serverCPUBefore, let after = server.cpuSeconds { result.serverCPU.values.append(after - before) }
             let floor = try SQLiteFloor.insert(rows, journal: .rollback, directory: try environment.directory("floor-\(count)-\(run)"))
             result.floor.values.append(floor)
             let floorWAL = try SQLiteFloor.insert(rows, journal: .wal, directory: try environment.directory("floor-wal-\(count)-\(run)"))
             result.floorWAL.values.append(floorWAL)
-            log("  initial sync \(count): \(String(format: "%.2f", cost.seconds)) s, client peak \(cost.peakKiB / 1024) MiB; floor \(String(format: "%.2f", floor)) s, with WAL \(String(format: "%.2f", floorWAL)) s")
+            log("  initial sync \(count): \(String(format: "%.2f", cost.seconds)) s, client peak \(cost.peakKiB / 1024) MiB, client CPU \(String(format: "%.2f", cost.cpuSeconds)) s, server CPU \(String(format: "%.2f", result.serverCPU.values.last ?? .nan)) s; floor \(String(format: "%.2f", floor)) s, with WAL \(String(format: "%.2f", floorWAL)) s")
         }
         result.serverPeakKiB = server.peakResidentKiB ?? 0
 
