@@ -82,6 +82,27 @@ import Testing
         #expect(try replica.syncState().cursor == 1)
     }
 
+    /// Each CLI command opens the replica, writes once or not at all, and exits: the WAL must not
+    /// carry what those commands wrote from one to the next, or every open reads all of it again.
+    @Test func theWALIsCutWhenTheLastConnectionCloses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let id = try Self.makeReplica(directory).add([Article(title: "Judul", body: "Satu.", category: "News", source: "viva")])[0].idString
+        let wal = ReplicaDirectory(path: directory).databasePath + "-wal"
+        for round in 0..<40 {
+            // A new Replica each round, released at the end of it, as a command's is.
+            let replica = try ReplicaDirectory(path: directory).open()
+            try withExtendedLifetime(replica) {
+                try replica.update(id) { $0.title = "Judul \(round)" }
+                let open = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+                #expect(open > 0, "the edit of round \(round) is in the WAL while the replica is open")
+            }
+        }
+        let closed = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+        #expect(closed == 0, "the WAL kept \(closed) bytes after the last connection closed")
+        #expect(try ReplicaDirectory(path: directory).open().article(id)?.title == "Judul 39")
+    }
+
     /// A download lets the WAL grow to hundreds of MiB before checkpointing; afterwards the file must
     /// not keep that size on disk for good.
     @Test func theWALShrinksAfterADownload() throws {
