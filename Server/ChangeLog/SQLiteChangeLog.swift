@@ -27,6 +27,10 @@ public struct SQLiteChangeLog: Sendable {
             // a write transaction on every open, which each admin subcommand would pay.
             var persist: Int32 = 1
             sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
+            // But cut to zero bytes when the last connection closes (a stopped server, an admin
+            // subcommand run while it is stopped), as the client's replica does: a kept WAL's
+            // frames stay valid, and every later open would read and checksum them all again.
+                        try db.execute(sql: "PRAGMA journal_size_limit = \(Self.checkpointPages * 4096)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // An acknowledged push must survive power loss, not only a process crash. GRDB sets

@@ -20,4 +20,22 @@ import Testing
         // Set on the same connection after GRDB's own setup, like synchronous.
         #expect(modes.2 == SQLiteChangeLog.checkpointPages)
     }
+
+    /// A stopped server, or an admin subcommand run while it is stopped, leaves no WAL behind for
+    /// the next open to read again.
+    @Test func theWALIsCutWhenTheLastConnectionCloses() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/changelog.sqlite"
+        for round in 0..<5 {
+            let store = try SQLiteChangeLog(path: path)
+            try withExtendedLifetime(store) {
+                try store.createCollection(name: "c\(round)")
+                let open = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+                #expect(open > 0, "round \(round)'s write is in the WAL while the change log is open")
+            }
+        }
+        let closed = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        #expect(closed == 0, "the WAL kept \(closed) bytes after the last connection closed")
+        #expect(try SQLiteChangeLog(path: path).collections().count == 6)
+    }
 }
