@@ -30,7 +30,7 @@ public struct SQLiteChangeLog: Sendable {
             // But cut to zero bytes when the last connection closes (a stopped server, an admin
             // subcommand run while it is stopped), as the client's replica does: a kept WAL's
             // frames stay valid, and every later open would read and checksum them all again.
-                        try db.execute(sql: "PRAGMA journal_size_limit = \(Self.checkpointPages * 4096)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.checkpointPages * 4096)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         // An acknowledged push must survive power loss, not only a process crash. GRDB sets
