@@ -1,6 +1,5 @@
 import Dispatch
 import GRDB
-import GRDBSQLite
 import NIOConcurrencyHelpers
 
 /// Copies a download's WAL into the database file on a connection of its own while the next
@@ -17,13 +16,7 @@ final class DownloadCheckpointer: Sendable {
     private let queued = NIOLockedValueBox(false)
 
     init(path: String) throws {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // As every replica connection (see `Replica.init`): closing must not delete the WAL.
-            var persist: Int32 = 1
-            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-        }
-        connection = try DatabaseQueue(path: path, configuration: configuration)
+        connection = try DatabaseQueue(path: path)
     }
 
     /// Asks for a checkpoint of everything committed so far, soon, on a background thread.

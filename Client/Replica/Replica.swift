@@ -1,7 +1,6 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The local replica: one SQLite file holding the articles as this machine sees them, the base
 /// snapshot each local edit started from, the outbox of edits not yet accepted by the server,
@@ -24,18 +23,13 @@ public struct Replica: Sendable {
         // `sync` and other commands may run at once on one replica; writers wait instead of failing.
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
-            // Keep the WAL file when the last connection closes: GRDB re-creates a missing one with
-            // a write transaction on every open, which every CLI command would pay.
-            var persist: Int32 = 1
-            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-            // But cut it to zero bytes then: SQLite does so after its closing checkpoint once a size
-            // limit is set (the limit itself, the most a download writes between checkpoints, leaves
-            // downloads as they were). A kept WAL is never restarted by CLI commands, each one
-            // process with a write or two, so it grew without end (~33 KB per offline `set`, ~0.5 MB
-            // per one-article sync), and every open read and checksummed all of it (WAL recovery):
-            // after 300 offline `set`s each took 24 ms instead of 18, and over 50 one-article syncs
-            // `show` took 20.2 ms instead of 17.9 (medians, old and new builds side by side).
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.downloadCheckpointBytes)")
+            // The WAL is left as SQLite leaves it: deleted when the last connection closes. Replicas
+            // used to keep it (SQLITE_FCNTL_PERSIST_WAL) to spare GRDB's small write that makes a
+            // new one on open, but a kept WAL is never restarted by CLI commands, each one process
+            // with a write or two: its frames stayed valid, it grew without end (~33 KB per offline
+            // `set`, ~0.5 MB per one-article sync), and every open read and checksummed all of it
+            // (WAL recovery). After 300 offline `set`s each took 24 ms instead of 18, and over 50
+            // one-article syncs `show` took 20.2 ms instead of 17.9 (medians, builds side by side).
             // Takes effect only while the file is still empty: GRDB turns WAL on after this runs.
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
         }

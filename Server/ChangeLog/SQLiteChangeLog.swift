@@ -1,7 +1,6 @@
 import ArticleSyncShared
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The server's change log in one SQLite file (WAL, synchronous=FULL): every accepted version of
 /// every article (`change`), the latest version per article (`article`, which points at its change),
@@ -22,16 +21,9 @@ public struct SQLiteChangeLog: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
-        configuration.prepareDatabase { db in
-            // Keep the WAL file when the last connection closes: GRDB re-creates a missing one with
-            // a write transaction on every open, which each admin subcommand would pay.
-            var persist: Int32 = 1
-            sqlite3_file_control(db.sqliteConnection, nil, SQLITE_FCNTL_PERSIST_WAL, &persist)
-            // But cut to zero bytes when the last connection closes (a stopped server, an admin
-            // subcommand run while it is stopped), as the client's replica does: a kept WAL's
-            // frames stay valid, and every later open would read and checksum them all again.
-            try db.execute(sql: "PRAGMA journal_size_limit = \(Self.checkpointPages * 4096)")
-        }
+        // The WAL is deleted when the last connection closes (SQLite's default), as the replica's
+        // is: a kept one's frames stay valid, and every later open (a restart, an admin subcommand
+        // run while the server is stopped) read and checksummed them all again.
         pool = try DatabasePool(path: path, configuration: configuration)
         // An acknowledged push must survive power loss, not only a process crash. GRDB sets
         // synchronous=NORMAL on the writer when it turns WAL on, after prepareDatabase has run,

@@ -98,7 +98,8 @@ import Testing
                 #expect(open > 0, "the edit of round \(round) is in the WAL while the replica is open")
             }
         }
-        let closed = try #require(try FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int)
+        // SQLite deletes it; an empty one would do as well.
+        let closed = (try? FileManager.default.attributesOfItem(atPath: wal)[.size] as? Int) ?? 0
         #expect(closed == 0, "the WAL kept \(closed) bytes after the last connection closed")
         #expect(try ReplicaDirectory(path: directory).open().article(id)?.title == "Judul 39")
     }

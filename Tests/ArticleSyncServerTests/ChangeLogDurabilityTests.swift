@@ -34,7 +34,8 @@ import Testing
                 #expect(open > 0, "round \(round)'s write is in the WAL while the change log is open")
             }
         }
-        let closed = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int)
+        // SQLite deletes it; an empty one would do as well.
+        let closed = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
         #expect(closed == 0, "the WAL kept \(closed) bytes after the last connection closed")
         #expect(try SQLiteChangeLog(path: path).collections().count == 6)
     }
