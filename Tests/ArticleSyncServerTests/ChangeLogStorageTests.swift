@@ -106,7 +106,7 @@ import Testing
         ], articleSizeLimit: 1 << 20)
         #expect(second.map(\.status) == [.duplicate, .applied, .applied])
         #expect(second.map(\.seq) == [1, 41, 42])
-        let rows = try await store.pool.read { db in try Row.fetchAll(db, sql: "SELECT seq, state FROM change ORDER BY seq") }
+        let rows = try store.pool.read { db in try Row.fetchAll(db, sql: "SELECT seq, state FROM change ORDER BY seq") }
         #expect(rows.map { $0["seq"] as Int64 } == [1, 2, 41, 42])
         for row in rows {
             #expect(try Article(storageBytes: row["state"] as Data).seq == row["seq"])
