@@ -18,11 +18,14 @@ struct BenchReport {
 
     func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
 
+    /// The cores client and server shared: what the CPU bound divides by.
+    var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     func machine() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
         let memory = (try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8))?.split(separator: "\n").first.map(String.init) ?? ""
-        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu); \(memory.replacingOccurrences(of: "  ", with: ""))"
+        return "\(cores) cores, \(cpu); \(memory.replacingOccurrences(of: "  ", with: ""))"
     }
 
     /// Each sync against the floor run right after it: on this shared machine both floors (one
@@ -37,14 +40,13 @@ struct BenchReport {
 
     /// Per run, the CPU of client and server together divided by the cores: a lower bound on
     /// the initial sync's wall time on this machine.
-    func cpuBound(_ transfer: TransferResult, cores: Int) -> Sample {
+    func cpuBound(_ transfer: TransferResult) -> Sample {
         Sample(values: zip(transfer.clientCPU.values, transfer.serverCPU.values).map { ($0 + $1) / Double(cores) })
     }
 
     func cpuBoundNote(_ transfer: TransferResult) -> String {
         guard !transfer.serverCPU.values.isEmpty else { return "" }
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        let bound = cpuBound(transfer, cores: cores).median
+        let bound = cpuBound(transfer).median
         return "; the CPU of client and server alone, over \(cores) cores, comes to \(ratio(bound, transfer.floor.median)) the floor"
     }
 
@@ -65,11 +67,10 @@ struct BenchReport {
             lines.append("| \(t.count) | \(String(format: "%.1f", megabytes)) | \(fmt(t.initialSync)) | \(Int(Double(t.count) / t.initialSync.median)) | \(String(format: "%.1f", megabytes / t.initialSync.median)) | \(fmt(t.floor)) | \(ratio(t.initialSync.median, t.floor.median)) | \(fmt(t.floorWAL)) | \(ratio(t.initialSync.median, t.floorWAL.median)) | \(fmt(t.gitClone)) | \(ratio(t.gitClone.median, t.initialSync.median)) | \(t.clientPeakKiB / 1024) | \(t.serverPeakKiB / 1024) |")
         }
         if transfers.contains(where: { !$0.serverCPU.values.isEmpty }) {
-            let cores = ProcessInfo.processInfo.activeProcessorCount
             lines += ["", "CPU of each initial sync: the client process's (user and system, from wait4) and the server's while it served that sync (from /proc/PID/stat). Their sum spread evenly over this machine's \(cores) cores is the least time any scheduling of that work could take here: set against the floor, it shows how close to the floor this machine lets the sync come.", "",
                       "| N | client CPU s | server CPU s | (client + server) ÷ \(cores) cores s | that ÷ floor | initial sync ÷ that |", "|---|---|---|---|---|---|"]
             for t in transfers where !t.serverCPU.values.isEmpty {
-                let bound = cpuBound(t, cores: cores)
+                let bound = cpuBound(t)
                 lines.append("| \(t.count) | \(fmt(t.clientCPU)) | \(fmt(t.serverCPU)) | \(fmt(bound)) | \(ratio(bound.median, t.floor.median)) | \(ratio(t.initialSync.median, bound.median)) |")
             }
         }
