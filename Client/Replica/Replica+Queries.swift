@@ -33,6 +33,18 @@ extension Replica {
         }
     }
 
+    /// Calls `body` with every article, deleted ones only when asked, in id order, decoding one at
+    /// a time: an export of 100,000 articles holds one of them in memory, not all of them. The
+    /// articles are one snapshot, whatever is written meanwhile.
+    public func forEachArticle(includeDeleted: Bool = false, _ body: (Article) throws -> Void) throws {
+        try pool.read { db in
+            let states = try Data.fetchCursor(db, sql: "SELECT state FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY id")
+            while let state = try states.next() {
+                try body(Self.decode(state))
+            }
+        }
+    }
+
     /// Every article's summary, in the order of `articles`: a list of 20,000 articles without
     /// reading and decoding 100 MB of text.
     public func summaries(includeDeleted: Bool = false) throws -> [ArticleSummary] {

@@ -1,0 +1,71 @@
+import ArticleSyncClient
+import ArticleSyncShared
+import Foundation
+import Testing
+
+/// `articlesync export`: one whole file per article, in the format `add` reads.
+@Suite struct ArticleExportTests: ReplicaFixture {
+    let directory: String
+    let replica: Replica
+    var target: String { directory + "/export" }
+
+    init() throws {
+        (directory, replica) = try Self.makeReplica()
+    }
+
+    func files() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: target).sorted()
+    }
+
+    @Test func everyArticleNotDeletedBecomesOneFileThatReadsBackTheSame() throws {
+        defer { cleanUp() }
+        let added = try replica.add([sample("Satu"), sample("Dua"), sample("Tiga")])
+        try replica.update(added[1].idString) { $0.isDeleted = true }
+
+        #expect(try ArticleExport.write(replica, to: target) == 2)
+
+        #expect(try files() == [added[0], added[2]].map { $0.idString + ".txt" }.sorted(), "no deleted article, no temporary file")
+        for article in [added[0], added[2]] {
+            let path = target + "/" + article.idString + ".txt"
+            let read = try ArticleText.parse(try #require(FileManager.default.contents(atPath: path)), file: path, id: article.id)
+            #expect(read.hasSameContent(as: article), "\(article.title)")
+        }
+    }
+
+    @Test func aSecondExportReplacesTheFilesOfTheFirst() throws {
+        defer { cleanUp() }
+        let article = try replica.add([sample("Lama")])[0]
+        _ = try ArticleExport.write(replica, to: target)
+        try replica.update(article.idString) { $0.title = "Baru" }
+
+        _ = try ArticleExport.write(replica, to: target)
+
+        let text = try String(contentsOfFile: target + "/" + article.idString + ".txt", encoding: .utf8)
+        #expect(text.contains("Baru") && !text.contains("Lama"))
+        #expect(try files() == [article.idString + ".txt"])
+    }
+
+    /// A file that cannot be put in place stops the export with its name, and leaves no temporary
+    /// file behind.
+    @Test func aFileThatCannotBeReplacedIsNamedInTheError() throws {
+        defer { cleanUp() }
+        let article = try replica.add([sample()])[0]
+        let blocker = target + "/" + article.idString + ".txt"
+        try FileManager.default.createDirectory(atPath: blocker + "/inside", withIntermediateDirectories: true)
+
+        let error = try #require(throws: ReplicaError.self) { try ArticleExport.write(replica, to: target) }
+
+        #expect(error.description.contains(blocker), "\(error)")
+        #expect(try files() == [article.idString + ".txt"], "the blocking directory, and no temporary file")
+    }
+
+    @Test func aTargetThatIsAFileIsRefused() throws {
+        defer { cleanUp() }
+        try replica.add([sample()])
+        #expect(FileManager.default.createFile(atPath: target, contents: Data("not a directory".utf8)))
+
+        let error = try #require(throws: ReplicaError.self) { try ArticleExport.write(replica, to: target) }
+
+        #expect(error.description.contains(target), "\(error)")
+    }
+}
