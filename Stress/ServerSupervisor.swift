@@ -118,8 +118,10 @@ public struct SupervisorError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Runs a program to completion (at most `timeout` seconds), collecting its output through files.
-public func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs a program to completion (at most `timeout` seconds), collecting its output through files;
+/// `input`, if any, is its standard input.
+public func runProgram(_ executable: String, _ arguments: [String], environment: [String: String] = [:], input: String? = nil,
+                       timeout: TimeInterval = 120) throws -> (status: Int32, stdout: String, stderr: String) {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -132,7 +134,13 @@ public func runProgram(_ executable: String, _ arguments: [String], environment:
     process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
-    process.standardInput = FileHandle.nullDevice
+    if let input {
+        let inURL = scratch.appendingPathComponent("in")
+        try Data(input.utf8).write(to: inURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     try process.run()
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(5_000) }

@@ -208,6 +208,33 @@ import Testing
         #expect(try target.list().count == workspace.seedFiles.count, "the refused import added nothing")
     }
 
+    /// `add --files-from` imports what a list names (files and directories, one per line, from a
+    /// file or from standard input), for more files than a command line parses quickly.
+    @Test func aFileListImportsTheFilesItNames() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let seeds = workspace.seedFiles
+        let folder = workspace.root + "/folder"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: seeds[0], toPath: folder + "/copy.txt")
+        let list = try workspace.write("list.txt", seeds[1] + "\r\n\n" + folder + "\n")
+
+        #expect(try replica.ok(["add", "--files-from", list]).split(separator: "\n").count == 2)
+        #expect(try replica.ok(["add", seeds[2], "--files-from", "-"], input: seeds[0] + "\n").split(separator: "\n").count == 2,
+                "arguments and a list together")
+        #expect(try replica.list().count == 4)
+
+        let missing = try replica.run(["add", "--files-from", workspace.root + "/no-such-list"])
+        #expect(missing.status != 0 && missing.stderr.contains("cannot read the file list"), "\(missing.stderr)")
+        let empty = try replica.run(["add", "--files-from", "-"], input: "\n")
+        #expect(empty.status != 0 && empty.stderr.contains("names no files"), "\(empty.stderr)")
+        let nothing = try replica.run(["add"])
+        #expect(nothing.status != 0 && nothing.stderr.contains("--files-from"), "\(nothing.stderr)")
+        let bad = try replica.run(["add", "--files-from", "-"], input: seeds[3] + "\n" + workspace.root + "/no-such-article.txt\n")
+        #expect(bad.status != 0 && bad.stderr.contains("no-such-article.txt"), "\(bad.stderr)")
+        #expect(try replica.list().count == 4, "the refused imports added nothing")
+    }
+
     /// A failure on this side during a sync (the replica's database, here one the caller throws)
     /// comes out as it is, not as a failed connection with advice to check the address; a real
     /// connection failure still gets that advice.

@@ -51,14 +51,14 @@ struct ReplicaCLI {
     let path: String
 
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-        try runProgram(Products.client, ["-C", path] + arguments, environment: environment)
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> CommandResult {
+        try runProgram(Products.client, ["-C", path] + arguments, environment: environment, input: input)
     }
 
     /// Runs a command that must succeed, and returns its stdout.
     @discardableResult
-    func ok(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let result = try run(arguments, environment: environment)
+    func ok(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> String {
+        let result = try run(arguments, environment: environment, input: input)
         guard result.status == 0 else {
             throw TestFailure("articlesync \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)\(result.stdout)")
         }
