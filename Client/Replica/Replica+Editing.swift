@@ -90,6 +90,6 @@ extension Replica {
         let baseVersion: Int64? = last == nil ? article.version : nil
         try db.cachedStatement(sql: """
             INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, ?, NULL, ?)
-            """).execute(arguments: [UUID().uuidString.lowercased(), id, baseVersion, timestamp()])
+            """).execute(arguments: [MutationID.make(), id, baseVersion, timestamp()])
     }
 }
