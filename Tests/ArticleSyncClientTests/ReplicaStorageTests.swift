@@ -128,4 +128,14 @@ import Testing
         #expect(wal >= 0 && wal < Replica.walSizeLimit, "WAL of \(wal) bytes")
         #expect(try replica.outbox().count == 4_200)
     }
+
+    /// Both the writer and the readers keep 8 MiB of pages, not SQLite's 62 pages of 32 KiB (see
+    /// `Replica.pageCacheBytes`).
+    @Test func everyConnectionHasTheLargerPageCache() throws {
+        defer { cleanUp() }
+        let replica = try ReplicaDurabilityTests.makeReplica(directory)
+        let expected = -(Replica.pageCacheBytes / 1024)
+        #expect(try replica.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
+        #expect(try replica.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
+    }
 }

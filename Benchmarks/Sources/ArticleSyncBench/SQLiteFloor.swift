@@ -4,8 +4,8 @@ import Foundation
 import GRDB
 
 /// The physical floor of an initial sync: the same rows a replica ends up with, inserted into a
-/// fresh SQLite file with the replica's schema, indexes and page size (it is made by the same code
-/// as a replica) and synchronous=FULL, in one transaction
+/// fresh SQLite file with the replica's schema, indexes, page size and page cache (it is made by the
+/// same code as a replica) and synchronous=FULL, in one transaction
 /// with one prepared statement. Rows are encoded before the clock starts.
 ///
 /// The floor uses a rollback journal, a fresh file's default: for rows appended to an empty file
@@ -37,7 +37,9 @@ enum SQLiteFloor {
         _ = try replicaDirectory.initialize(server: "127.0.0.1:1", collection: "articles", token: "x",
                                             fingerprint: "sha256:" + String(repeating: "0", count: 64))
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA cache_size = -\(Replica.pageCacheBytes / 1024)")
+        }
         let queue = try DatabaseQueue(path: replicaDirectory.databasePath, configuration: configuration)
         // The replica was created in WAL mode; whether the switch held is checked after the insert.
         try queue.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = \(journal.rawValue)") }
