@@ -68,68 +68,84 @@ extension Replica {
         // Most syncs have nothing to push: find that out without a write transaction.
         let anything = try pool.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM outbox WHERE rejectedReason IS NULL)") ?? false }
         guard anything else { return PushBatch(mutations: [], lastPosition: after) }
-        return try pool.write { db in
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT \(Self.outboxEntryColumns) FROM outbox
-                WHERE position > ? AND rejectedReason IS NULL AND baseVersion IS NOT NULL
-                  AND position = (SELECT MIN(position) FROM outbox AS earlier WHERE earlier.articleID = outbox.articleID)
-                  AND articleID NOT IN (SELECT articleID FROM conflict)
-                ORDER BY position LIMIT ?
-                """), arguments: [after, limit])
-            var entries: [OutboxEntry] = []
-            var bytes = 0
-            for row in rows {
-                let entry = try Self.outboxEntry(row)
-                let size = entry.article.textByteCount
-                if !entries.isEmpty, bytes + size > byteBudget { break }
-                bytes += size
-                entries.append(entry)
-            }
-            let unsent = entries.filter { $0.sentAt == nil }.map(\.position)
-            if !unsent.isEmpty {
-                try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position IN (\(unsent.map { _ in "?" }.joined(separator: ",")))",
-                               arguments: StatementArguments([Self.timestamp()] + unsent.map { $0 as any DatabaseValueConvertible }))
-            }
-            return PushBatch(mutations: entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) },
-                             lastPosition: entries.last?.position ?? after)
+        return try pool.write { db in try Self.takePushBatch(limit: limit, byteBudget: byteBudget, after: after, db) }
+    }
+
+    /// `nextPushBatch`'s work, inside a write transaction.
+    static func takePushBatch(limit: Int, byteBudget: Int, after: Int64, _ db: Database) throws -> PushBatch {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT \(Self.outboxEntryColumns) FROM outbox
+            WHERE position > ? AND rejectedReason IS NULL AND baseVersion IS NOT NULL
+              AND position = (SELECT MIN(position) FROM outbox AS earlier WHERE earlier.articleID = outbox.articleID)
+              AND articleID NOT IN (SELECT articleID FROM conflict)
+            ORDER BY position LIMIT ?
+            """), arguments: [after, limit])
+        var entries: [OutboxEntry] = []
+        var bytes = 0
+        for row in rows {
+            let entry = try Self.outboxEntry(row)
+            let size = entry.article.textByteCount
+            if !entries.isEmpty, bytes + size > byteBudget { break }
+            bytes += size
+            entries.append(entry)
         }
+        let unsent = entries.filter { $0.sentAt == nil }.map(\.position)
+        if !unsent.isEmpty {
+            try db.execute(sql: "UPDATE outbox SET sentAt = ? WHERE position IN (\(unsent.map { _ in "?" }.joined(separator: ",")))",
+                           arguments: StatementArguments([Self.timestamp()] + unsent.map { $0 as any DatabaseValueConvertible }))
+        }
+        return PushBatch(mutations: entries.map { Mutation(mutationID: $0.mutationID, baseVersion: $0.baseVersion ?? 0, article: $0.article) },
+                         lastPosition: entries.last?.position ?? after)
     }
 
     /// Applies the server's answers to a push, in one transaction.
     public func applyPushResults(_ results: [MutationResult]) throws -> SyncTally {
+        try pool.write { db in try Self.apply(results, db) }
+    }
+
+    /// `applyPushResults`, then `nextPushBatch` after outbox position `after`, in one transaction:
+    /// a push that keeps batches on their way commits once per answer instead of twice, and each
+    /// commit waits for the disk (synchronous=FULL).
+    public func applyPushResults(_ results: [MutationResult], thenTake limit: Int, byteBudget: Int, after: Int64) throws -> (tally: SyncTally, next: PushBatch) {
         try pool.write { db in
-            var tally = SyncTally()
-            for result in results {
-                if result.status == .applied || result.status == .duplicate, try Self.acknowledgeLastEdit(result, db) {
-                    tally.accepted += 1
-                    continue
-                }
-                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.outboxEntryColumns) FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
-                    continue  // already acknowledged through a pull
-                }
-                let entry = try Self.outboxEntry(row)
-                switch result.status {
-                case .applied, .duplicate:
-                    guard let version = result.version, let seq = result.seq else {
-                        throw ReplicaError("the server acknowledged mutation \(entry.mutationID) without a version; the server is faulty")
-                    }
-                    var accepted = entry.article
-                    accepted.version = version
-                    accepted.seq = seq
-                    try Self.acknowledge(through: entry.position, articleID: entry.articleID, serverState: accepted, db)
-                    tally.accepted += 1
-                case .conflict:
-                    guard let theirs = result.article else {
-                        throw ReplicaError("the server reported a conflict on \(entry.articleID) without its article; the server is faulty")
-                    }
-                    try Self.integrate(theirs, db, tally: &tally)
-                case .rejected:
-                    try Self.reject(entry, reason: result.reason ?? "no reason given", db)
-                    tally.rejected += 1
-                }
-            }
-            return tally
+            let tally = try Self.apply(results, db)
+            return (tally, try Self.takePushBatch(limit: limit, byteBudget: byteBudget, after: after, db))
         }
+    }
+
+    /// `applyPushResults`'s work, inside a write transaction.
+    static func apply(_ results: [MutationResult], _ db: Database) throws -> SyncTally {
+        var tally = SyncTally()
+        for result in results {
+            if result.status == .applied || result.status == .duplicate, try Self.acknowledgeLastEdit(result, db) {
+                tally.accepted += 1
+                continue
+            }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.outboxEntryColumns) FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
+                continue  // already acknowledged through a pull
+            }
+            let entry = try Self.outboxEntry(row)
+            switch result.status {
+            case .applied, .duplicate:
+                guard let version = result.version, let seq = result.seq else {
+                    throw ReplicaError("the server acknowledged mutation \(entry.mutationID) without a version; the server is faulty")
+                }
+                var accepted = entry.article
+                accepted.version = version
+                accepted.seq = seq
+                try Self.acknowledge(through: entry.position, articleID: entry.articleID, serverState: accepted, db)
+                tally.accepted += 1
+            case .conflict:
+                guard let theirs = result.article else {
+                    throw ReplicaError("the server reported a conflict on \(entry.articleID) without its article; the server is faulty")
+                }
+                try Self.integrate(theirs, db, tally: &tally)
+            case .rejected:
+                try Self.reject(entry, reason: result.reason ?? "no reason given", db)
+                tally.rejected += 1
+            }
+        }
+        return tally
     }
 
     /// The usual acknowledgement: of the only edit queued for an article not in conflict, whose

@@ -161,11 +161,14 @@ public struct SyncEngine: Sendable {
     /// server accepted the mutations at.
     ///
     /// Up to two pushes are on their way at once: the next batch is read from the outbox and sent
-    /// while the server applies the previous one.
+    /// while the server applies the previous one. Once both are on their way, each answer is applied
+    /// and the batch that replaces it taken from the outbox in one transaction.
     func push(_ connection: inout some ServerRequester, into report: inout SyncReport) async throws -> (sentAny: Bool, acknowledged: [Int64]) {
         var sentAny = false
         var acknowledged: [Int64] = []
         var inFlight: [UInt64] = []
+        // A batch taken (and marked sent) together with the last answer; sent next.
+        var taken: PushBatch?
         // Entries after this outbox position are not on their way yet. Entries that waited behind an
         // answered one can sit before it, so when nothing is left after it the outbox is read again
         // from the start; only an empty outbox with nothing in flight ends the push.
@@ -173,7 +176,8 @@ public struct SyncEngine: Sendable {
         // Each answer acknowledges, rejects or parks every mutation it covers, so the outbox shrinks;
         // the bound only guards against a server that keeps answering nonsense.
         for _ in 0..<200_000 {
-            let batch = inFlight.count < 2 ? try replica.nextPushBatch(limit: pushBatchSize, byteBudget: pushByteBudget, after: after) : nil
+            let batch = inFlight.count < 2 ? try taken ?? replica.nextPushBatch(limit: pushBatchSize, byteBudget: pushByteBudget, after: after) : nil
+            taken = nil
             if let batch, !batch.mutations.isEmpty {
                 sentAny = true
                 inFlight.append(try await connection.send { .push(id: $0, mutations: batch.mutations) })
@@ -189,7 +193,8 @@ public struct SyncEngine: Sendable {
             guard case .pushResult(_, let results) = reply else {
                 throw ReplicaError("the server answered push with \(reply) instead of pushResult")
             }
-            let tally = try replica.applyPushResults(results)
+            let tally: SyncTally
+            (tally, taken) = try replica.applyPushResults(results, thenTake: pushBatchSize, byteBudget: pushByteBudget, after: after)
             acknowledged += results.compactMap { $0.status == .applied || $0.status == .duplicate ? $0.seq : nil }
             report.pushed += tally.accepted
             report.merged += tally.merged

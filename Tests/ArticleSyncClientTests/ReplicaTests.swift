@@ -139,6 +139,24 @@ import Testing
         #expect(try replica.nextPush(limit: 10).map(\.article.title).contains("t0 edited"))
     }
 
+    /// The push loop's usual step: an answer applied and the next batch taken in one transaction,
+    /// with the same result as the two calls one after the other.
+    @Test func anAnswerAndTheNextBatchAreOneStep() throws {
+        defer { cleanUp() }
+        _ = try replica.add((0..<4).map { sample("t\($0)") })
+        let first = try replica.nextPushBatch(limit: 2, byteBudget: .max)
+        let answers = first.mutations.enumerated().map { MutationResult(mutationID: $1.mutationID, status: .applied, version: 1, seq: Int64($0 + 1)) }
+
+        let (tally, next) = try replica.applyPushResults(answers, thenTake: 2, byteBudget: .max, after: first.lastPosition)
+
+        #expect(tally.accepted == 2)
+        #expect(next.mutations.map(\.article.title) == ["t2", "t3"])
+        let outbox = try replica.outbox()
+        #expect(outbox.map(\.article.title) == ["t2", "t3"], "the answered entries are gone")
+        #expect(outbox.allSatisfy { $0.sentAt != nil }, "the batch taken is marked sent before it leaves")
+        #expect(try replica.article(first.mutations[0].article.idString)?.version == 1)
+    }
+
     @Test func ownEditPulledBackAfterALostAcknowledgementIsNotAConflict() throws {
         defer { cleanUp() }
         let article = try replica.add([sample()])[0]
