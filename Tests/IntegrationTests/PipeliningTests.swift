@@ -2,7 +2,9 @@
 import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
+import GRDB
 import Logging
+import NIOConcurrencyHelpers
 import Testing
 
 /// That a sync keeps the server busy while the replica works: a download asks for the next batch
@@ -44,11 +46,22 @@ import Testing
         }
     }
 
+    /// Counts the transactions committed on the replica's database.
+    final class CommitCounter: TransactionObserver, Sendable {
+        let commits = NIOLockedValueBox(0)
+        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { false }
+        func databaseDidChange(with event: DatabaseEvent) {}
+        func databaseDidCommit(_ db: Database) { commits.withLockedValue { $0 += 1 } }
+        func databaseDidRollback(_ db: Database) {}
+    }
+
     /// Connects `directory`'s replica to its server, says hello, and runs `body` with a recording
-    /// connection; returns what was recorded.
+    /// connection; returns what was recorded, and how many transactions the replica committed.
     static func recorded(_ directory: ReplicaDirectory, _ body: (SyncEngine, inout RecordingRequester<ServerConnection>, Int64) async throws -> Void)
-        async throws -> (pulls: [[Int64]], mostPushesWaiting: Int) {
+        async throws -> (pulls: [[Int64]], mostPushesWaiting: Int, commits: Int) {
         let replica = try directory.open()
+        let counter = CommitCounter()
+        replica.pool.add(transactionObserver: counter)
         let engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "pipelining-test"))
         let state = try replica.syncState()
         let token = try directory.readToken()
@@ -58,7 +71,7 @@ import Testing
             var report = SyncReport()
             let head = try await engine.hello(&recording, state: state, token: token, into: &report)
             try await body(engine, &recording, head)
-            return (recording.pulls.map { [$0.asked, $0.stored] }, recording.mostPushesWaiting)
+            return (recording.pulls.map { [$0.asked, $0.stored] }, recording.mostPushesWaiting, counter.commits.withLockedValue { $0 })
         }
     }
 
@@ -102,6 +115,9 @@ import Testing
         }
         // 1,200 articles are three pushes of at most 500.
         #expect(recorded.mostPushesWaiting == 2)
+        // One commit per answer: each is applied together with marking the next batch sent. Here:
+        // `hello` noting the server, the first two batches, then the three answers (apart, 8).
+        #expect(recorded.commits <= 6, "\(recorded.commits) commits for three pushes")
         #expect(try writer.ok(["status", "--json"]).contains("\"pendingChanges\" : 0"))
     }
 }
