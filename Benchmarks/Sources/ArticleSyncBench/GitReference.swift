@@ -19,7 +19,12 @@ struct GitReference {
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice
         try daemon.run()
-        for _ in 0..<200 where !Self.accepts(port: port) { usleep(20_000) }
+        // Up to 4 s for the daemon to listen. Each probe that connects costs the daemon a child
+        // process, so probing stops at the first one that does.
+        for _ in 0..<200 {
+            if Self.accepts(port: port) { break }
+            usleep(20_000)
+        }
     }
 
     /// Stops the daemon and the `git-daemon` process it runs (git's wrapper does not pass SIGTERM on).
