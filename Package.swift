@@ -167,6 +167,7 @@ let package = Package(
                 "ArticleSyncStress",
                 "articlesync-server",
                 "articlesync",
+                "ArticleSyncBench",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -21,13 +21,29 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Only the live-sync latency (for profiling it).") var latencyOnly = false
     @Option(help: "Only the initial-sync and push figures for this N (for profiling them), printed; --output is not written.") var transferOnly: Int?
     @Flag(help: "Only the one-article incremental sync (for profiling it).") var incrementalOnly = false
+    @Flag(help: "Every measurement at a tiny size (N = 50 and 200, 5 clients, 5 live edits), to check that the harness runs, reports and cleans up; the figures say nothing about speed. The test suite runs it.") var smoke = false
 
-    /// The article counts to generate (and, for a full run, to measure the transfers at).
+    var scale: BenchScale { smoke ? .smoke : .full(large: large) }
+
+    /// The article counts to measure the transfers at.
     var sizes: [Int] {
         if let transferOnly { return [transferOnly] }
-        if incrementalOnly { return [20_000] }
-        if mergeOnly || latencyOnly { return [10] }
-        return large ? [1000, 5000, 20_000, 100_000] : [1000, 5000, 20_000]
+        if incrementalOnly || mergeOnly || latencyOnly { return [] }
+        return scale.sizes
+    }
+
+    /// How many articles to generate: enough for every measurement this run makes.
+    var articleCount: Int {
+        if mergeOnly || latencyOnly { return 10 }
+        if incrementalOnly { return scale.incrementalCount }
+        if transferOnly != nil { return sizes.max() ?? 0 }
+        return max(sizes.max() ?? 0, scale.incrementalCount, scale.clients * scale.pushesPerClient * scale.batch)
+    }
+
+    func validate() throws {
+        if smoke, large { throw ValidationError("--smoke and --large contradict each other: choose one") }
+        if let transferOnly, transferOnly < 1 { throw ValidationError("--transfer-only needs a positive number of articles") }
+        if runs < 1 { throw ValidationError("--runs needs at least 1") }
     }
 
     func run() async throws {
@@ -38,28 +54,29 @@ struct BenchCommand: AsyncParsableCommand {
 
         guard let seedText = try? String(contentsOfFile: seedArticle, encoding: .utf8) else { throw BenchError("cannot read \(seedArticle)") }
         var generator = ArticleGenerator(seedArticle: seedText, seed: seed)
-        log("generating \(sizes.max() ?? 0) articles")
-        let articles = (0..<(sizes.max() ?? 0)).map { generator.article(index: $0) }
+        let scale = self.scale
+        log("generating \(articleCount) articles")
+        let articles = (0..<articleCount).map { generator.article(index: $0) }
         let environment = BenchEnvironment(products: products, work: work, articles: articles, runs: runs)
 
-        var report = BenchReport(runs: runs, command: CommandLine.arguments.joined(separator: " "))
+        var report = BenchReport(runs: runs, scale: scale, command: CommandLine.arguments.joined(separator: " "))
         if mergeOnly {
             for same in [false, true] {
                 var probe = generator
                 let (base, mine, theirs) = MergeBenchmark.inputs(&probe, sameParagraphs: same)
                 let once = TextMerge.merge(base: base, mine: mine, theirs: theirs)
-                let merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: same)
+                let merge = MergeBenchmark.run(merges: scale.mergesPerRun, environment: environment, generator: &generator, sameParagraphs: same)
                 print("same paragraphs \(same): clean \(once.isClean), merged by words \(once.mergedByWords), µs per merge median \(Int(merge.median)) (\(Int(merge.min))–\(Int(merge.max)))")
             }
             return
         }
         if incrementalOnly {
-            let result = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
+            let result = try IncrementalBenchmark.run(count: scale.incrementalCount, environment: environment, log: log)
             print("sender \(result.articleSyncSender.values.map(ms)) ms, receiver \(result.articleSyncReceiver.values.map(ms)) ms")
             return
         }
         if latencyOnly {
-            let latency = try LatencyBenchmark.run(samples: 60, environment: environment, log: log)
+            let latency = try LatencyBenchmark.run(samples: scale.latencySamples, environment: environment, log: log)
             print("latency p50 \(latency.percentile(0.5)) ms, p99 \(latency.percentile(0.99)) ms")
             return
         }
@@ -71,15 +88,16 @@ struct BenchCommand: AsyncParsableCommand {
             print(report.markdown())
             return
         }
-        log("one-article incremental sync with 20,000 articles")
-        report.incremental = try IncrementalBenchmark.run(count: 20_000, environment: environment, log: log)
-        log("concurrent pushes: 50 clients")
-        report.concurrent = try await ConcurrentPushBenchmark.run(clients: 50, pushesPerClient: 20, batch: 10, environment: environment, log: log)
+        log("one-article incremental sync with \(scale.incrementalCount) articles")
+        report.incremental = try IncrementalBenchmark.run(count: scale.incrementalCount, environment: environment, log: log)
+        log("concurrent pushes: \(scale.clients) clients")
+        report.concurrent = try await ConcurrentPushBenchmark.run(clients: scale.clients, pushesPerClient: scale.pushesPerClient, batch: scale.batch,
+                                                                  environment: environment, log: log)
         log("merge of two edited 10 KB bodies")
-        report.merge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: false)
-        report.wordMerge = MergeBenchmark.run(environment: environment, generator: &generator, sameParagraphs: true)
+        report.merge = MergeBenchmark.run(merges: scale.mergesPerRun, environment: environment, generator: &generator, sameParagraphs: false)
+        report.wordMerge = MergeBenchmark.run(merges: scale.mergesPerRun, environment: environment, generator: &generator, sameParagraphs: true)
         log("live-sync latency")
-        report.latency = try LatencyBenchmark.run(samples: 60, environment: environment, log: log)
+        report.latency = try LatencyBenchmark.run(samples: scale.latencySamples, environment: environment, log: log)
 
         try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: output))
         try Data(report.plotData().utf8).write(to: URL(fileURLWithPath: plotData))

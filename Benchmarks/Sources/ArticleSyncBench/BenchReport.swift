@@ -3,6 +3,7 @@ import Foundation
 /// The figures of one run and their rendering as Markdown.
 struct BenchReport {
     var runs: Int
+    var scale: BenchScale
     var command: String
     var transfers: [TransferResult] = []
     var incremental: IncrementalResult?
@@ -17,6 +18,14 @@ struct BenchReport {
     }
 
     func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+
+    /// 20000 as "20,000", whatever the locale.
+    func grouped(_ number: Int) -> String {
+        let digits = String(number)
+        return digits.enumerated().map { offset, digit in
+            offset > 0 && (digits.count - offset) % 3 == 0 ? ",\(digit)" : String(digit)
+        }.joined()
+    }
 
     /// The cores client and server shared: what the CPU bound divides by.
     var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
@@ -56,7 +65,12 @@ struct BenchReport {
             "- date: \(Date().formatted(.iso8601))",
             "- machine: \(machine())",
             "- command: `Benchmarks/run.sh` → `\(command)`",
-            "- every figure: median of \(runs) runs (min–max in brackets) unless stated; release builds; server and clients are separate processes on 127.0.0.1 over TLS; dirty pages are flushed (`sync`) before every timed step", "",
+            "- every figure: median of \(runs) runs (min–max in brackets) unless stated; \(scale.isSmoke ? "the builds in `--products`" : "release builds"); server and clients are separate processes on 127.0.0.1 over TLS; dirty pages are flushed (`sync`) before every timed step", "",
+        ]
+        if scale.isSmoke {
+            lines += ["**A smoke run (`--smoke`): every measurement at a tiny size, to check that the harness works. Its figures say nothing about speed; do not quote them.**", ""]
+        }
+        lines += [
             "## Initial sync and push", "",
             "Initial sync: a new replica runs `articlesync sync` against a server holding N articles. Floor: the same rows inserted into a fresh SQLite file with the replica's schema, indexes, page size and page cache and synchronous=FULL, in one transaction, with a rollback journal (a fresh file's default), measured right after each sync (they alternate). Floor with WAL: the same insert in WAL mode, the journal a replica uses, which writes every page twice (into the WAL, then into the database by a checkpoint); pages before 2026-11-27 called this one the floor. git: `git clone` of the same articles as files from `git daemon` on loopback.", "",
             "| N | MB | initial sync s | articles/s | MB/s | floor s | sync ÷ floor | floor with WAL s | sync ÷ floor with WAL | git clone s | git ÷ sync | client peak MiB | server peak MiB |",
@@ -82,8 +96,8 @@ struct BenchReport {
             }
         }
         if let incremental {
-            lines += ["", "## One-article incremental sync (20,000 articles in step)", "",
-                      "Edit one article on A; time `articlesync sync` on A, then on B. git: `git commit -a` + `git push` on A, `git pull` on B (5 runs).", "",
+            lines += ["", "## One-article incremental sync (\(grouped(scale.incrementalCount)) articles in step)", "",
+                      "Edit one article on A; time `articlesync sync` on A, then on B. git: `git commit -a` + `git push` on A, `git pull` on B (\(incremental.articleSyncSender.values.count) runs).", "",
                       "| | sender ms | receiver ms |", "|---|---|---|",
                       "| ArticleSync | \(fmt(incremental.articleSyncSender, scale: 1000, digits: 1)) | \(fmt(incremental.articleSyncReceiver, scale: 1000, digits: 1)) |",
                       "| git | \(fmt(incremental.gitSender, scale: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, scale: 1000, digits: 1)) |",
@@ -91,11 +105,11 @@ struct BenchReport {
         }
         if let concurrent {
             lines += ["", "## Concurrent pushes", "",
-                      "50 TLS connections at once, each pushing 20 batches of 10 new articles (10,000 mutations per run), every batch one transaction with synchronous=FULL.", "",
+                      "\(scale.clients) TLS connections at once, each pushing \(scale.pushesPerClient) batches of \(scale.batch) new articles (\(grouped(scale.clients * scale.pushesPerClient * scale.batch)) mutations per run), every batch one transaction with synchronous=FULL.", "",
                       "- accepted mutations/s: \(fmt(concurrent, digits: 0))"]
         }
         if let merge, let wordMerge {
-            lines += ["", "## Merge", "", "Three-way merge of two ~10 KB bodies, each with 6 scattered one-word edits (200 merges per run, 5 runs).", "",
+            lines += ["", "## Merge", "", "Three-way merge of two ~10 KB bodies, each with 6 scattered one-word edits (\(scale.mergesPerRun) merges per run, \(merge.values.count) runs).", "",
                       "- edits in different paragraphs (the line merge settles it): µs per merge \(fmt(merge, digits: 1))",
                       "- edits in the same paragraphs, different words (the word pass settles it): µs per merge \(fmt(wordMerge, digits: 1))"]
         }
@@ -109,11 +123,17 @@ struct BenchReport {
             lines.append("- initial sync ≤ 1.3× the SQLite floor: \(ratio(twenty.initialSync.median, twenty.floor.median)) at N = 20,000 — \(twenty.initialSync.median <= 1.3 * twenty.floor.median ? "met" : "missed") by the medians; \(pairwise(twenty)) (against the floor with WAL: \(ratio(twenty.initialSync.median, twenty.floorWAL.median)))\(cpuBoundNote(twenty))")
             lines.append("- ≥ 2.5× faster than git clone: \(ratio(twenty.gitClone.median, twenty.initialSync.median)) — \(twenty.gitClone.median >= 2.5 * twenty.initialSync.median ? "met" : "missed")")
         }
-        if let incremental {
+        if let incremental, scale.incrementalCount == 20_000 {
             let worst = max(incremental.articleSyncSender.median, incremental.articleSyncReceiver.median) * 1000
             lines.append("- one-article sync ≤ 30 ms per side: \(String(format: "%.1f", worst)) ms on the slower side — \(worst <= 30 ? "met" : "missed")")
+        } else if incremental != nil {
+            lines.append("- one-article sync ≤ 30 ms per side: not measured in this run (\(grouped(scale.incrementalCount)) articles, not 20,000)")
         }
-        if let concurrent { lines.append("- ≥ 5,000 accepted mutations/s with 50 clients: \(Int(concurrent.median))/s — \(concurrent.median >= 5000 ? "met" : "missed")") }
+        if let concurrent, scale.clients == 50 {
+            lines.append("- ≥ 5,000 accepted mutations/s with 50 clients: \(Int(concurrent.median))/s — \(concurrent.median >= 5000 ? "met" : "missed")")
+        } else if concurrent != nil {
+            lines.append("- ≥ 5,000 accepted mutations/s with 50 clients: not measured in this run (\(scale.clients) clients)")
+        }
         if let large = transfers.first(where: { $0.count == 100_000 }) {
             lines.append("- client peak RSS ≤ 100 MiB on the 100k sync: \(large.clientPeakKiB / 1024) MiB — \(large.clientPeakKiB <= 100 * 1024 ? "met" : "missed")")
         } else {

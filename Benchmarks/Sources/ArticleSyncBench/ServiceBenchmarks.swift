@@ -4,7 +4,7 @@ import ArticleSyncStress
 import Foundation
 import NIOConcurrencyHelpers
 
-/// Accepted mutations per second with 50 clients pushing at once over TLS.
+/// Accepted mutations per second with many clients (50 in a full run) pushing at once over TLS.
 enum ConcurrentPushBenchmark {
     static func run(clients: Int, pushesPerClient: Int, batch: Int, environment: BenchEnvironment, log: (String) -> Void) async throws -> Sample {
         var sample = Sample(values: [])
@@ -59,11 +59,10 @@ enum MergeBenchmark {
         return (base, generator.scatteredEdit(of: base, count: 6, offset: 0), generator.scatteredEdit(of: base, count: 6, offset: theirsOffset))
     }
 
-    static func run(environment: BenchEnvironment, generator: inout ArticleGenerator, sameParagraphs: Bool) -> Sample {
+    static func run(merges iterations: Int, environment: BenchEnvironment, generator: inout ArticleGenerator, sameParagraphs: Bool) -> Sample {
         let (base, mine, theirs) = inputs(&generator, sameParagraphs: sameParagraphs)
         var sample = Sample(values: [])
         for _ in 0..<max(5, environment.runs) {
-            let iterations = 200
             var clean = 0
             let elapsed = seconds {
                 for _ in 0..<iterations where TextMerge.merge(base: base, mine: mine, theirs: theirs).isClean { clean += 1 }

@@ -14,6 +14,7 @@ enum Products {
 
     static let client = directory.appendingPathComponent("articlesync").path
     static let server = directory.appendingPathComponent("articlesync-server").path
+    static let bench = directory.appendingPathComponent("articlesync-bench").path
 }
 
 typealias CommandResult = (status: Int32, stdout: String, stderr: String)
