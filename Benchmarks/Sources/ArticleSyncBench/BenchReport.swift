@@ -12,9 +12,9 @@ struct BenchReport {
     var wordMerge: Sample?
     var latency: Sample?
 
-    func fmt(_ sample: Sample, scale: Double = 1, digits: Int = 2) -> String {
+    func fmt(_ sample: Sample, multipliedBy factor: Double = 1, digits: Int = 2) -> String {
         let format = "%.\(digits)f"
-        return "\(String(format: format, sample.median * scale)) (\(String(format: format, sample.min * scale))–\(String(format: format, sample.max * scale)))"
+        return "\(String(format: format, sample.median * factor)) (\(String(format: format, sample.min * factor))–\(String(format: format, sample.max * factor)))"
     }
 
     func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
@@ -99,8 +99,8 @@ struct BenchReport {
             lines += ["", "## One-article incremental sync (\(grouped(scale.incrementalCount)) articles in step)", "",
                       "Edit one article on A; time `articlesync sync` on A, then on B. git: `git commit -a` + `git push` on A, `git pull` on B (\(incremental.articleSyncSender.values.count) runs).", "",
                       "| | sender ms | receiver ms |", "|---|---|---|",
-                      "| ArticleSync | \(fmt(incremental.articleSyncSender, scale: 1000, digits: 1)) | \(fmt(incremental.articleSyncReceiver, scale: 1000, digits: 1)) |",
-                      "| git | \(fmt(incremental.gitSender, scale: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, scale: 1000, digits: 1)) |",
+                      "| ArticleSync | \(fmt(incremental.articleSyncSender, multipliedBy: 1000, digits: 1)) | \(fmt(incremental.articleSyncReceiver, multipliedBy: 1000, digits: 1)) |",
+                      "| git | \(fmt(incremental.gitSender, multipliedBy: 1000, digits: 1)) | \(fmt(incremental.gitReceiver, multipliedBy: 1000, digits: 1)) |",
                       "| git ÷ ArticleSync | \(ratio(incremental.gitSender.median, incremental.articleSyncSender.median)) | \(ratio(incremental.gitReceiver.median, incremental.articleSyncReceiver.median)) |"]
         }
         if let concurrent {
