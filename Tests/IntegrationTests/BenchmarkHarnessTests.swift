@@ -56,12 +56,18 @@ import Testing
         }
     }
 
-    @Test func contradictoryOptionsAreRefusedBeforeAnythingRuns() throws {
+    @Test func badOptionsAndAMissingBuildAreRefusedBeforeAnythingRuns() throws {
         try inScratchDirectory { scratch in
             let result = try runProgram(Products.bench, ["--smoke", "--large", "--products", Products.directory.path, "--work", scratch + "/work",
                                                          "--output", scratch + "/R.md", "--plot-data", scratch + "/d", "--seed-article", "x"])
             #expect(result.status != 0)
             #expect(result.stderr.contains("--smoke and --large contradict each other"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: scratch + "/work"))
+
+            let unbuilt = try runProgram(Products.bench, ["--smoke", "--products", scratch, "--work", scratch + "/work",
+                                                          "--output", scratch + "/R.md", "--plot-data", scratch + "/d", "--seed-article", "x"])
+            #expect(unbuilt.status != 0)
+            #expect(unbuilt.stderr.contains("no articlesync in \(scratch): build it first"), "\(unbuilt.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch + "/work"))
         }
     }

@@ -44,6 +44,17 @@ struct BenchCommand: AsyncParsableCommand {
         if smoke, large { throw ValidationError("--smoke and --large contradict each other: choose one") }
         if let transferOnly, transferOnly < 1 { throw ValidationError("--transfer-only needs a positive number of articles") }
         if runs < 1 { throw ValidationError("--runs needs at least 1") }
+        // Checked before anything starts: a measurement that needs them would fail halfway instead.
+        for program in ["articlesync", "articlesync-server"] where !FileManager.default.isExecutableFile(atPath: products + "/" + program) {
+            throw ValidationError("no \(program) in \(products): build it first (Benchmarks/run.sh does)")
+        }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
+            throw ValidationError("GNU time (/usr/bin/time), which measures each sync's peak memory, is missing: apt-get install time")
+        }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        if !path.split(separator: ":").contains(where: { FileManager.default.isExecutableFile(atPath: "\($0)/git") }) {
+            throw ValidationError("git, the reference every transfer is measured against, is not on PATH: apt-get install git")
+        }
     }
 
     func run() async throws {
