@@ -44,6 +44,8 @@ struct BenchCommand: AsyncParsableCommand {
         if smoke, large { throw ValidationError("--smoke and --large contradict each other: choose one") }
         if let transferOnly, transferOnly < 1 { throw ValidationError("--transfer-only needs a positive number of articles") }
         if runs < 1 { throw ValidationError("--runs needs at least 1") }
+        // The merge runs in this process and needs none of what follows.
+        if mergeOnly { return }
         // Checked before anything starts: a measurement that needs them would fail halfway instead.
         for program in ["articlesync", "articlesync-server"] where !FileManager.default.isExecutableFile(atPath: products + "/" + program) {
             throw ValidationError("no \(program) in \(products): build it first (Benchmarks/run.sh does)")

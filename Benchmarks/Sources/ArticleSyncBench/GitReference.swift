@@ -21,9 +21,15 @@ struct GitReference {
         try daemon.run()
         // Up to 4 s for the daemon to listen. Each probe that connects costs the daemon a child
         // process, so probing stops at the first one that does.
+        var listening = false
         for _ in 0..<200 {
-            if Self.accepts(port: port) { break }
+            listening = Self.accepts(port: port)
+            if listening { break }
             usleep(20_000)
+        }
+        guard listening else {
+            stop()
+            throw BenchError("git daemon did not listen on 127.0.0.1:\(port) within 4 s; check that `git daemon` runs here")
         }
     }
 
