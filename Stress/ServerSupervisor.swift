@@ -7,6 +7,9 @@ public final class ServerSupervisor: @unchecked Sendable {
     public let dataDirectory: String
     /// More `serve` flags (limits, certificates).
     public let extraArguments: [String]
+    /// When set (while stopped), the next `start` runs the server with this limit on the size of
+    /// any file it writes, in KiB, and SIGXFSZ ignored: writes past it fail as on a full disk.
+    public var fileSizeLimitKiB: Int?
     public private(set) var port: Int = 0
     public private(set) var fingerprint: String = ""
     private var process: Process?
@@ -48,8 +51,15 @@ public final class ServerSupervisor: @unchecked Sendable {
             guard process == nil else { return }
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
+            let arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
+            if let fileSizeLimitKiB {
+                // bash counts `ulimit -f` in KiB; an ignored signal stays ignored across exec.
+                process.executableURL = URL(fileURLWithPath: "/bin/bash")
+                process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimitKiB) && exec \"$0\" \"$@\"", executable] + arguments
+            } else {
+                process.executableURL = URL(fileURLWithPath: executable)
+                process.arguments = arguments
+            }
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             process.standardOutput = log
             process.standardError = log

@@ -190,7 +190,23 @@ public struct ServerConnection: ServerRequester {
     var requests: ConnectionCodec
 
     public mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
-        try await requests.send(makeMessage)
+        do {
+            return try await requests.send(makeMessage)
+        } catch let error where error is IOError || (error as? ChannelError).map({ $0 == .ioOnClosedChannel || $0 == .alreadyClosed }) == true {
+            // A server that ends the connection says why first (an `error` answering an earlier
+            // request: a store failure, a limit). With two pushes on their way that answer is not
+            // read yet when the next send finds the connection closed, and it beats "I/O on closed channel".
+            throw await errorSentBeforeClosing() ?? error
+        }
+    }
+
+    /// The `error` the server sent before it closed the connection, if any. The connection is
+    /// closed, so this reads only the frames that arrived before, and ends.
+    mutating func errorSentBeforeClosing() async -> ServerRefusal? {
+        while let frame = try? await iterator.next() {
+            if case .error(_, let code, let message) = try? requests.decode(frame) { return ServerRefusal(code: code, message: message) }
+        }
+        return nil
     }
 
     public mutating func reply(to id: UInt64) async throws -> ServerMessage {
@@ -260,5 +276,12 @@ public struct ClientCertificate: Sendable, Equatable {
 public struct ServerRefusal: Error, Sendable, CustomStringConvertible {
     public var code: ProtocolErrorCode
     public var message: String
-    public var description: String { "the server refused (\(code.rawValue)): \(message)" }
+    public var description: String {
+        switch code {
+        // Not a refusal of anything this replica sent, and nothing of it is lost: each pulled batch
+        // and each push answer is applied in one transaction, and unanswered edits stay queued.
+        case .internalError: "\(message) (\(code.rawValue)). Edits the server has not accepted stay queued here for the next sync."
+        default: "the server refused (\(code.rawValue)): \(message)"
+        }
+    }
 }

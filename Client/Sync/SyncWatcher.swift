@@ -38,7 +38,7 @@ public struct SyncWatcher: Sendable {
                 if connected.withLockedValue({ $0 }) { backoff = initialBackoff }
                 // Jitter spreads the reconnects of many clients after a server restart.
                 let wait = backoff * Double.random(in: 0.5...1.5, using: &generator)
-                onEvent(.disconnected(reason: "\(error)", retryIn: wait))
+                onEvent(.disconnected(reason: "\(ReplicaError.explaining(error))", retryIn: wait))
                 do { try await Task.sleep(for: wait) } catch { return }
                 backoff = min(backoff * 2, maximumBackoff)
             }

@@ -17,9 +17,15 @@ public protocol ChangeLogStore: Sendable {
     func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult]
     func checksum(collectionID: Int64) async throws -> CollectionChecksum
     func manifest(collectionID: Int64) async throws -> [ManifestEntry]
+    /// What a client is told when a request fails with `error`, thrown by this store: a phrase such
+    /// as "its disk is full", without the internals (paths, statements), which go to the server's
+    /// log. Nil when there is no more to say than that the server failed.
+    func describeFailure(_ error: any Error) -> String?
 }
 
 extension ChangeLogStore {
+    public func describeFailure(_ error: any Error) -> String? { nil }
+
     public func pull(collectionID: Int64, after cursor: Int64, limit: Int) async throws -> ChangeBatch {
         try await pull(collectionID: collectionID, after: cursor, limit: limit, byteBudget: .max, skip: [])
     }

@@ -52,19 +52,24 @@ struct SyncSession {
                             } catch {
                                 throw Refusal(id: nil, code: .badMessage, message: "\(error.reason); the connection is closed")
                             }
-                            let reply = try await handle(message, peer: &peer, logger: &logger, subscription: subscription,
+                            let reply: ServerMessage
+                            do {
+                                reply = try await handle(message, peer: &peer, logger: &logger, subscription: subscription,
                                                          encoding: codec.encoding) { [codec] collectionID in
-                                // Subscribe before the head is read for the answer, so no change falls between.
-                                guard subscription == nil else { return }
-                                let (token, heads) = notifier.subscribe(collectionID: collectionID)
-                                subscription = token
-                                if let registryKey { registry.markSubscribed(registryKey) }
-                                group.addTask {
-                                    for await head in heads {
-                                        guard let notice = try? codec.encode(ServerMessage.notify(id: nil, headSeq: head)) else { continue }
-                                        try? await outbound.write(notice)
+                                    // Subscribe before the head is read for the answer, so no change falls between.
+                                    guard subscription == nil else { return }
+                                    let (token, heads) = notifier.subscribe(collectionID: collectionID)
+                                    subscription = token
+                                    if let registryKey { registry.markSubscribed(registryKey) }
+                                    group.addTask {
+                                        for await head in heads {
+                                            guard let notice = try? codec.encode(ServerMessage.notify(id: nil, headSeq: head)) else { continue }
+                                            try? await outbound.write(notice)
+                                        }
                                     }
                                 }
+                            } catch {
+                                throw explained(error, answering: message, logger: logger)
                             }
                             if registryKey == nil, let peer {
                                 registryKey = registry.open(clientID: peer.clientID, collection: peer.grant.collection, address: address)
@@ -97,6 +102,19 @@ struct SyncSession {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// What a request's failure becomes. A refusal stays one; a failure of the server's own (its
+    /// store: a full disk, a damaged file) becomes an `internal_error` refusal that says what
+    /// failed, and is logged as an error. Before, the connection just closed, logged at debug level
+    /// only: the client said "I/O on closed channel" and the operator saw nothing.
+    func explained(_ error: any Error, answering message: ClientMessage, logger: Logger) -> any Error {
+        guard !(error is Refusal), !(error is CancellationError) else { return error }
+        logger.error("request failed", metadata: ["request": "\(message.type)", "error": "\(error)"])
+        let what = store.describeFailure(error).map { "the server failed to answer \(message.type): \($0)" }
+            ?? "the server failed to answer \(message.type)"
+        return Refusal(id: message.id, code: .internalError,
+                       message: "\(what); try again later, and tell the server's operator if it goes on (its log says more)")
     }
 
     /// Answers a connection the server cannot take with one `error` and closes it.

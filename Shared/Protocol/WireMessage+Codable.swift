@@ -43,30 +43,22 @@ extension ClientMessage: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: WireKey.self)
         try c.encode(id, forKey: .id)
+        try c.encode(type, forKey: .type)
         switch self {
         case .hello(_, let version, let clientID, let token, let collection, let encodings):
-            try c.encode("hello", forKey: .type)
             try c.encode(version, forKey: .protocolVersion)
             try c.encode(clientID, forKey: .clientID)
             try c.encode(token, forKey: .token)
             try c.encode(collection, forKey: .collection)
             if !encodings.isEmpty { try c.encode(encodings.map(\.rawValue), forKey: .encodings) }
         case .pull(_, let cursor, let limit, let skip):
-            try c.encode("pull", forKey: .type)
             try c.encode(cursor, forKey: .cursor)
             try c.encode(limit, forKey: .limit)
             if !skip.isEmpty { try c.encode(skip, forKey: .skip) }
         case .push(_, let mutations):
-            try c.encode("push", forKey: .type)
             try c.encode(mutations, forKey: .mutations)
-        case .checksum:
-            try c.encode("checksum", forKey: .type)
-        case .manifest:
-            try c.encode("manifest", forKey: .type)
-        case .subscribe:
-            try c.encode("subscribe", forKey: .type)
-        case .ping:
-            try c.encode("ping", forKey: .type)
+        case .checksum, .manifest, .subscribe, .ping:
+            break
         }
     }
 }

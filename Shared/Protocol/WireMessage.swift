@@ -163,6 +163,19 @@ public enum ClientMessage: Sendable, Hashable {
              .subscribe(let id), .ping(let id): id
         }
     }
+
+    /// The message's name: its JSON `type`, and what logs and errors call the request.
+    public var type: String {
+        switch self {
+        case .hello: "hello"
+        case .pull: "pull"
+        case .push: "push"
+        case .checksum: "checksum"
+        case .manifest: "manifest"
+        case .subscribe: "subscribe"
+        case .ping: "ping"
+        }
+    }
 }
 
 /// Messages the server sends.

@@ -29,7 +29,7 @@ struct ArticleSyncCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exit(withError: ReplicaError.explaining(error))
         }
     }
 
