@@ -4,6 +4,12 @@ import NIOCore
 /// Everything `SyncServer` needs to know besides its storage and identity. Every limit has a default
 /// that suits one person's collections; operators change them with flags of `articlesync-server serve`.
 public struct ServerConfiguration: Sendable {
+    /// The largest first frame a peer may send: its `hello`, read before it has shown a token. A
+    /// hello holds a client id (at most 100 bytes), a token (81), a collection name (at most 64)
+    /// and a few short fields, so 64 KiB leaves room for any later field; `maximumFrameLength`
+    /// applies from the second frame on.
+    public static let maximumHelloLength = 64 << 10
+
     public var host: String
     /// 0 picks a free port (tests); the bound port is reported to `onListening`.
     public var port: Int

@@ -80,7 +80,8 @@ public struct SyncServer: Service {
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     // After TLS, where the handshake-completed event arrives.
                     try pipeline.addHandler(HandshakeDeadline(timeout: configuration.handshakeTimeout))
-                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: configuration.maximumFrameLength)))
+                    let frames = FrameDecoder(maximumFrameLength: configuration.maximumFrameLength, firstFrameLimit: ServerConfiguration.maximumHelloLength)
+                    try pipeline.addHandler(ByteToMessageHandler(frames))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }

@@ -3,8 +3,8 @@ import NIOCore
 /// Splits the byte stream into frames: a 4-byte big-endian length, then that many payload bytes.
 ///
 /// The length is peeked, never consumed, until the whole frame is there, and it is checked against
-/// `maximumFrameLength` before a single payload byte is buffered: a peer announcing 4 GiB costs four
-/// bytes of memory, not four gigabytes.
+/// `maximumFrameLength` (`firstFrameLimit` for the first frame) before a single payload byte is
+/// buffered: a peer announcing 4 GiB costs four bytes of memory, not four gigabytes.
 public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     public typealias InboundOut = ByteBuffer
 
@@ -13,9 +13,16 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     public static let headerLength = 4
 
     public let maximumFrameLength: Int
+    /// The limit of the first frame, when it is lower. A server reads its peer's first frame (the
+    /// `hello`, a few hundred bytes) before the peer has shown a token; without this any peer that
+    /// finished a TLS handshake could make it hold a whole frame's worth of memory per connection.
+    public let firstFrameLimit: Int
+    private var limit: Int
 
-    public init(maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength) {
+    public init(maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength, firstFrameLimit: Int? = nil) {
         self.maximumFrameLength = maximumFrameLength
+        self.firstFrameLimit = min(firstFrameLimit ?? maximumFrameLength, maximumFrameLength)
+        limit = self.firstFrameLimit
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -38,14 +45,15 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     }
 
     /// The next complete frame, or nil when more bytes are needed.
-    func nextFrame(_ buffer: inout ByteBuffer) throws(FrameError) -> ByteBuffer? {
+    mutating func nextFrame(_ buffer: inout ByteBuffer) throws(FrameError) -> ByteBuffer? {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return nil }
-        guard Int(length) <= maximumFrameLength else {
-            throw FrameError.tooLarge(length: Int(length), limit: maximumFrameLength)
+        guard Int(length) <= limit else {
+            throw FrameError.tooLarge(length: Int(length), limit: limit)
         }
         guard buffer.readableBytes >= Self.headerLength + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: Self.headerLength)
         guard let frame = buffer.readSlice(length: Int(length)) else { return nil }
+        limit = maximumFrameLength
         return frame
     }
 }

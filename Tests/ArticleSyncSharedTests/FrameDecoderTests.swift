@@ -50,6 +50,22 @@ import Testing
         _ = try? channel.finish()
     }
 
+    /// The server reads a peer's first frame (its hello) before any token: that one has a lower limit.
+    @Test func theFirstFrameHasItsOwnLimit() throws {
+        let refused = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maximumFrameLength: 10, firstFrameLimit: 3)))
+        #expect(throws: FrameError.tooLarge(length: 4, limit: 3)) { try refused.writeInbound(frame("1234")) }
+        _ = try? refused.finish()
+
+        let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder(maximumFrameLength: 10, firstFrameLimit: 3)))
+        try channel.writeInbound(frame("123"))
+        try channel.writeInbound(frame("1234567890"))
+        #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "123"))
+        #expect(try channel.readInbound(as: ByteBuffer.self) == ByteBuffer(string: "1234567890"))
+        #expect(throws: FrameError.tooLarge(length: 11, limit: 10)) { try channel.writeInbound(frame("12345678901")) }
+        _ = try? channel.finish()
+        #expect(FrameDecoder(maximumFrameLength: 10, firstFrameLimit: 64).firstFrameLimit == 10, "never above the frame limit")
+    }
+
     @Test func connectionClosedMidFrameIsAnError() throws {
         let channel = EmbeddedChannel(handler: ByteToMessageHandler(FrameDecoder()))
         var partial = frame("hello world")

@@ -47,6 +47,8 @@ import Testing
         let cases: [(String, [UInt8], ProtocolErrorCode?, String)] = [
             ("garbage after the handshake", Array("GARBAGE GARBAGE GARBAGE".utf8), .frameTooLarge, "over the"),
             ("a 4 GiB length prefix", [0xFF, 0xFF, 0xFF, 0xFF, 0x7B], .frameTooLarge, "4294967295 bytes"),
+            // Under the 16 MiB frame limit, but no hello is that large: refused before a token is shown.
+            ("a first frame of 1 MiB", [0x00, 0x10, 0x00, 0x00, 0x7B], .frameTooLarge, "1048576 bytes is over the 65536-byte limit"),
             ("invalid UTF-8", RawTLSClient.frame([0x7B, 0xFF, 0xFE, 0x7D]), .badMessage, "UTF-8"),
             ("JSON of the wrong shape", RawTLSClient.frame(#"{"type":"pull","id":"seven"}"#), .badMessage, "wrong type"),
             ("an unknown message type", RawTLSClient.frame(#"{"type":"format_disk","id":1}"#), .badMessage, "unknown message type"),
