@@ -1,5 +1,4 @@
 import NIOCore
-import NIOTLS
 
 /// Closes a connection that the `IdleStateHandler` in front of it reports idle.
 final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
@@ -14,13 +13,17 @@ final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
     }
 }
 
-/// Closes a connection whose TLS handshake has not completed in time: a peer that connects and
-/// then stalls (or speaks plain TCP and waits) holds no slot for long.
-final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
+/// Closes a connection that has not finished its TLS handshake and sent a whole first frame (its
+/// `hello`) in time. Sits after the frame decoder, so the first frame it sees is a complete one.
+/// A deadline on the handshake alone let a peer that never shows a token hold a connection slot
+/// for good, by sending a byte of a frame now and then within the idle timeout: 50 such peers
+/// kept a server with `--max-connections 50` refusing everyone else.
+final class HelloDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
+    private var sawFirstFrame = false
 
     init(timeout: TimeAmount) { self.timeout = timeout }
 
@@ -33,12 +36,13 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelActive()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let tlsEvent = event as? TLSUserEvent, case .handshakeCompleted = tlsEvent {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !sawFirstFrame {
+            sawFirstFrame = true
             deadline?.cancel()
             deadline = nil
         }
-        context.fireUserInboundEventTriggered(event)
+        context.fireChannelRead(data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -48,7 +52,7 @@ final class HandshakeDeadline: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func arm(_ context: ChannelHandlerContext) {
-        guard deadline == nil else { return }
+        guard deadline == nil, !sawFirstFrame else { return }
         let channel = context.channel
         deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
     }

@@ -18,7 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var maximumArticlesPerPull: Int
     public var articleSizeLimit: Int
     public var maximumConnections: Int
-    /// A connection that has not finished the TLS handshake this long after connecting is closed.
+    /// A connection that has not finished the TLS handshake and sent its `hello` this long after
+    /// connecting is closed (`HelloDeadline`).
     public var handshakeTimeout: TimeAmount
     /// A connection that sends nothing for this long is closed.
     public var idleTimeout: TimeAmount

@@ -78,10 +78,10 @@ public struct SyncServer: Service {
                     try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
                     try pipeline.addHandler(IdleConnectionCloser())
                     try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
-                    // After TLS, where the handshake-completed event arrives.
-                    try pipeline.addHandler(HandshakeDeadline(timeout: configuration.handshakeTimeout))
                     let frames = FrameDecoder(maximumFrameLength: configuration.maximumFrameLength, firstFrameLimit: ServerConfiguration.maximumHelloLength)
                     try pipeline.addHandler(ByteToMessageHandler(frames))
+                    // After the frame decoder, where whole frames arrive.
+                    try pipeline.addHandler(HelloDeadline(timeout: configuration.handshakeTimeout))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
                     return try Connection(wrappingChannelSynchronously: channel)
                 }

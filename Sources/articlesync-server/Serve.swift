@@ -30,7 +30,7 @@ extension ServerCommand {
         @Option(help: "Seconds a connection may stay silent before it is closed.")
         var idleTimeout: Int = 120
 
-        @Option(help: "Seconds a new connection has to finish the TLS handshake.")
+        @Option(help: "Seconds a new connection has to finish the TLS handshake and send its hello.")
         var handshakeTimeout: Int = 10
 
         @Option(help: "Requests per second one connection may make.")

@@ -164,6 +164,19 @@ import Testing
         for channel in idle { try? await channel.close() }
     }
 
+    /// A peer that finishes the TLS handshake, then trickles a frame and never completes its hello
+    /// would hold a connection slot for good with only the idle timeout (120 s, reset by every
+    /// byte): the handshake timeout covers the hello too.
+    @Test func aPeerThatNeverCompletesItsHelloIsDropped() async throws {
+        let setup = try Setup(serverArguments: ["--handshake-timeout", "2"])
+        let before = setup.changes
+        // One byte of a length prefix; the exchange waits at most 10 s for the server to hang up.
+        let answer = try await setup.send([0x00])
+        #expect(answer.closedByServer, "the connection outlived the 2 s deadline")
+        #expect(answer.messages.isEmpty)
+        try setup.expectStillServing(changesBefore: before)
+    }
+
     @Test func limitsOnConnectionsRequestsAndPushSizeAnswerLimitExceeded() async throws {
         let setup = try Setup(serverArguments: ["--max-requests-per-second", "20", "--max-push-mutations", "2", "--max-connections", "3"])
         let before = setup.changes
