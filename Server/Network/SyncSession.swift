@@ -109,7 +109,8 @@ struct SyncSession {
     /// failed, and is logged as an error. Before, the connection just closed, logged at debug level
     /// only: the client said "I/O on closed channel" and the operator saw nothing.
     func explained(_ error: any Error, answering message: ClientMessage, logger: Logger) -> any Error {
-        guard !(error is Refusal), !(error is CancellationError) else { return error }
+        // A session cancelled by shutdown may see its store access fail as interrupted: not an error.
+        guard !(error is Refusal), !(error is CancellationError), !Task.isCancelled else { return error }
         logger.error("request failed", metadata: ["request": "\(message.type)", "error": "\(error)"])
         let what = store.describeFailure(error).map { "the server failed to answer \(message.type): \($0)" }
             ?? "the server failed to answer \(message.type)"
