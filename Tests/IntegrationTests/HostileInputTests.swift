@@ -171,9 +171,13 @@ import Testing
         let setup = try Setup(serverArguments: ["--handshake-timeout", "2"])
         let before = setup.changes
         // One byte of a length prefix; the exchange waits at most 10 s for the server to hang up.
-        let answer = try await setup.send([0x00])
-        #expect(answer.closedByServer, "the connection outlived the 2 s deadline")
-        #expect(answer.messages.isEmpty)
+        // This process may be slow to write the byte (see Workspace), and a server that hung up
+        // before it went out has dropped the peer all the same.
+        do {
+            let answer = try await setup.send([0x00])
+            #expect(answer.closedByServer, "the connection outlived the 2 s deadline")
+            #expect(answer.messages.isEmpty)
+        } catch ChannelError.ioOnClosedChannel {}
         try setup.expectStillServing(changesBefore: before)
     }
 
