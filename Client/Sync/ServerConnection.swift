@@ -28,15 +28,23 @@ extension ServerRequester {
 public struct ServerConnection: ServerRequester {
     public typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
+    /// A connection on which nothing arrives this long is given up, with an error that says so.
+    /// Without it a server that hung (or a network that silently dropped its packets) left `sync`
+    /// waiting for ever, printing nothing. Every answer of a working server, even to a push of
+    /// 500 articles on a busy disk, comes within seconds, and `sync --watch` pings every 10 s.
+    public static let defaultSilenceLimit: Duration = .seconds(60)
+
     /// Connects, runs `body` with the connection, and closes it whatever happens.
     public static func withConnection<Result: Sendable>(
         to address: ServerAddress,
         trust: ServerTrust,
         clientCertificate: ClientCertificate? = nil,
         maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
+        silenceLimit: Duration = defaultSilenceLimit,
         _ body: (inout ServerConnection) async throws -> Result
     ) async throws -> Result {
-        try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength) { inbound, outbound in
+        try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength,
+                              silenceLimit: silenceLimit) { inbound, outbound in
             var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), requests: ConnectionCodec(outbound: outbound))
             return try await body(&connection)
         }
@@ -49,10 +57,12 @@ public struct ServerConnection: ServerRequester {
         trust: ServerTrust,
         clientCertificate: ClientCertificate? = nil,
         maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
+        silenceLimit: Duration = defaultSilenceLimit,
         _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
         let tlsFailure = NIOLockedValueBox<(any Error)?>(nil)
+        let fellSilent = NIOLockedValueBox(false)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         switch trust {
@@ -87,6 +97,8 @@ public struct ServerConnection: ServerRequester {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         let setUp: @Sendable (any NIOCore.Channel) -> EventLoopFuture<Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: TimeAmount(silenceLimit)))
+                try channel.pipeline.syncOperations.addHandler(SilenceCloser(fellSilent: fellSilent))
                 let handler: NIOSSLClientHandler
                 if case .fingerprint(let pinned) = trust {
                     let expected = pinned.lowercased()
@@ -126,6 +138,12 @@ public struct ServerConnection: ServerRequester {
             } catch let error as CancellationError {
                 throw error
             } catch {
+                // Given up for silence, the request sees only a closed channel or a missing answer.
+                if fellSilent.withLockedValue({ $0 }) {
+                    throw ReplicaError("the server at \(address.host):\(address.port) sent nothing for \(silenceLimit.components.seconds) s, "
+                        + "so the connection was given up: is the server stopped or overloaded, or is the network dropping packets? "
+                        + "Nothing half-done was kept; run the command again.")
+                }
                 // A refused handshake closes the channel, and what the request sees may be only that
                 // (a write to a closed channel, a reply that never came); the TLS error says why.
                 let cause = tlsFailure.withLockedValue { $0 } ?? error
@@ -250,6 +268,26 @@ final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
             failure.withLockedValue { if $0 == nil { $0 = error } }
         }
         context.fireErrorCaught(error)
+    }
+}
+
+/// Closes the connection when the `IdleStateHandler` in front of it reports that nothing was read
+/// for its limit, and notes why, for the error the request gets.
+final class SilenceCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+    let fellSilent: NIOLockedValueBox<Bool>
+
+    init(fellSilent: NIOLockedValueBox<Bool>) {
+        self.fellSilent = fellSilent
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            fellSilent.withLockedValue { $0 = true }
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 }
 

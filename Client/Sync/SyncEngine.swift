@@ -47,6 +47,8 @@ public struct SyncEngine: Sendable {
     public var offeredEncodings: [WireEncoding] = [.binaryStored, .binary]
     /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
     public var prefer: MergeSide?
+    /// How long a connection may stay silent before it is given up (`ServerConnection`).
+    public var silenceLimit = ServerConnection.defaultSilenceLimit
     /// Told after every pulled batch of a download (for progress bars).
     public var progress: (@Sendable (SyncProgress) -> Void)?
     public let directory: ReplicaDirectory
@@ -64,7 +66,8 @@ public struct SyncEngine: Sendable {
         let token = try directory.readToken()
         var report = SyncReport()
         try await ServerConnection.withConnection(
-            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
+            silenceLimit: silenceLimit
         ) { connection in
             let headSeq = try await hello(&connection, state: state, token: token, into: &report)
             try await exchange(&connection, headSeq: headSeq, into: &report)
@@ -211,7 +214,8 @@ public struct SyncEngine: Sendable {
         let token = try directory.readToken()
         let local = try replica.localDigest()
         return try await ServerConnection.withConnection(
-            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
+            silenceLimit: silenceLimit
         ) { connection in
             _ = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,

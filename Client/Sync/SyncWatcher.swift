@@ -52,7 +52,8 @@ public struct SyncWatcher: Sendable {
         let token = try directory.readToken()
         let (tick, heartbeat) = (self.tick, self.heartbeat)
         try await ServerConnection.withChannel(
-            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
+            silenceLimit: engine.silenceLimit
         ) { inbound, outbound in
             let (events, sink) = AsyncStream<LinkEvent>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,6 +1,8 @@
+import ArticleSyncClient
 import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
+import Logging
 import Testing
 
 /// Server replacement, backups and interrupted syncs, with real processes.
@@ -58,6 +60,31 @@ import Testing
         #expect(results.map(\.status) == [.applied, .duplicate])
         #expect(results[0].version == 1 && results[1].version == 1 && results[0].seq == results[1].seq)
         #expect(try workspace.server.admin(["check"]).status == 0)
+    }
+
+    /// A server that stops answering (SIGSTOP: it still accepts connections, the kernel does that)
+    /// is given up after the silence limit with an error that says so; before, `sync` waited for ever.
+    @Test(.timeLimit(.minutes(1))) func aServerThatFallsSilentIsGivenUpWithAClearError() async throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let writer = try workspace.replica("writer", token: token)
+        try writer.ok(["add"] + workspace.seedFiles)
+        try writer.ok(["sync"])
+        let directory = ReplicaDirectory(path: workspace.root + "/in-process")
+        let replica = try directory.initialize(server: workspace.server.address, collection: "articles", token: token,
+                                               fingerprint: workspace.server.fingerprint)
+        var engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "test"))
+        engine.silenceLimit = .seconds(2)
+
+        let pid = try #require(workspace.server.processIdentifier)
+        kill(pid, SIGSTOP)
+        let error = await #expect(throws: ReplicaError.self) { try await engine.sync() }
+        kill(pid, SIGCONT)
+        #expect(error?.message.contains("sent nothing for 2 s") == true, "\(String(describing: error))")
+        #expect(try replica.articles().isEmpty)
+
+        let report = try await engine.sync()
+        #expect(report.pulled == workspace.seedFiles.count)
     }
 
     @Test func interruptedInitialSyncResumesFromItsCursor() throws {
