@@ -16,6 +16,8 @@ public enum ServerApplication {
         logger: Logger,
         announce: @escaping @Sendable (_ fingerprint: String, _ port: Int) -> Void
     ) async throws {
+        let lock = try ServingLock(directory: directory)
+        defer { withExtendedLifetime(lock) {} }
         let identity = try certificate.map { try ServerIdentity.load(certificateFile: $0.chain, keyFile: $0.key) } ?? directory.loadOrCreateIdentity()
         let store = try directory.openChangeLog()
         let registry = ConnectionRegistry(path: directory.statusPath)

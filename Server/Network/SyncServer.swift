@@ -68,24 +68,32 @@ public struct SyncServer: Service {
             throw ServerSetupError(message: "cannot set up TLS (certificate, key or --client-ca file): \(error)")
         }
         let configuration = self.configuration
-        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
-                    try pipeline.addHandler(IdleConnectionCloser())
-                    try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
-                    let frames = FrameDecoder(maximumFrameLength: configuration.maximumFrameLength, firstFrameLimit: ServerConfiguration.maximumHelloLength)
-                    try pipeline.addHandler(ByteToMessageHandler(frames))
-                    // After the frame decoder, where whole frames arrive.
-                    try pipeline.addHandler(HelloDeadline(timeout: configuration.handshakeTimeout))
-                    try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                    return try Connection(wrappingChannelSynchronously: channel)
+        let listener: NIOAsyncChannel<Connection, Never>
+        do {
+            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 256)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .bind(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(IdleStateHandler(readTimeout: configuration.idleTimeout))
+                        try pipeline.addHandler(IdleConnectionCloser())
+                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                        let frames = FrameDecoder(maximumFrameLength: configuration.maximumFrameLength, firstFrameLimit: ServerConfiguration.maximumHelloLength)
+                        try pipeline.addHandler(ByteToMessageHandler(frames))
+                        // After the frame decoder, where whole frames arrive.
+                        try pipeline.addHandler(HelloDeadline(timeout: configuration.handshakeTimeout))
+                        try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
+                        return try Connection(wrappingChannelSynchronously: channel)
+                    }
                 }
-            }
+        } catch let error as IOError where error.errnoCode == EADDRINUSE {
+            throw ServerSetupError(message: "cannot listen on \(configuration.host):\(configuration.port): the address is in use (another "
+                + "articlesync-server, or another program, listens there); stop it, or pick another port with --listen")
+        } catch {
+            throw ServerSetupError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
         if let address = listener.channel.localAddress {
             logger.info("listening", metadata: ["address": "\(address)", "fingerprint": "\(identity.fingerprint)"])
             registry.setListening("\(configuration.host):\(address.port ?? configuration.port)")

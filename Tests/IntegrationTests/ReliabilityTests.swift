@@ -87,6 +87,31 @@ import Testing
         #expect(report.pulled == workspace.seedFiles.count)
     }
 
+    /// One data directory, one server: a second `serve` on it is refused and names the first; one on
+    /// the same port is told the address is taken. The first carries on (its status included), and
+    /// after it is killed with SIGKILL the directory can be served again.
+    @Test func aSecondServerOnTheSameDirectoryOrPortIsRefused() throws {
+        let workspace = try Workspace()
+        let server = workspace.server
+        let pid = try #require(server.processIdentifier)
+        let sameDirectory = try runProgram(Products.server, ["serve", "--data", server.dataDirectory, "--listen", "127.0.0.1:0"], timeout: 30)
+        #expect(sameDirectory.status == 1)
+        #expect(sameDirectory.stderr.contains("another articlesync-server (pid \(pid)) is serving"), "\(sameDirectory.stderr)")
+        let samePort = try runProgram(Products.server, ["serve", "--data", workspace.root + "/other", "--listen", server.address], timeout: 30)
+        #expect(samePort.status == 1)
+        #expect(samePort.stderr.contains("cannot listen on \(server.address): the address is in use"), "\(samePort.stderr)")
+
+        #expect(server.isRunning)
+        #expect(try server.admin(["status"]).stdout.contains("server running (pid \(pid))"))
+        let replica = try workspace.replica("a", token: try server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0]])
+        try replica.ok(["sync"])
+
+        server.kill()
+        try server.start()
+        #expect(try replica.ok(["sync"]).contains("in step"))
+    }
+
     @Test func interruptedInitialSyncResumesFromItsCursor() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")

@@ -1,0 +1,41 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The claim of one running `serve` on a data directory: an exclusive `flock` on `serve.lock`,
+/// held while the process lives and let go by the kernel however it ends (kill -9 included).
+///
+/// Two servers on one directory would share the change log safely (SQLite's locks), but not the
+/// rest: the second to stop removed `status.json` while the first still ran, so `status` said "not
+/// running", and a watcher connected to one never heard of pushes to the other. The admin
+/// subcommands (`token`, `backup`, `check`, ...) do not take the lock: they work beside the server.
+public final class ServingLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock, or says which server holds it.
+    public init(directory: ServerDataDirectory) throws {
+        try directory.create()
+        let path = directory.path + "/serve.lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw ServerSetupError(message: "cannot open \(path): \(String(cString: strerror(errno))); check the permissions of \(directory.path)")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(descriptor)
+            throw ServerSetupError(message: "another articlesync-server\(holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") is serving "
+                + "\(directory.path); stop it first, or give this one a data directory of its own with --data")
+        }
+        // Who holds it, for the message above; the lock itself is the flock, not this text.
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
