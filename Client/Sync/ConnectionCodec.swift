@@ -9,6 +9,8 @@ struct ConnectionCodec {
     /// JSON until the server's `welcome` names another encoding.
     private(set) var codec = MessageCodec()
     private var nextRequestID: UInt64 = 1
+    /// From the server's `welcome`.
+    private(set) var pushLimits: PushLimits?
 
     init(outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
         self.outbound = outbound
@@ -22,9 +24,10 @@ struct ConnectionCodec {
         return id
     }
 
-    /// Switches encoding if `answer` is a `welcome` that names one.
+    /// Switches encoding if `answer` is a `welcome` that names one, and keeps its push limits.
     mutating func adopt(_ answer: ServerMessage) {
         codec.adopt(answer)
+        if case .welcome(_, _, _, _, _, _, _, let limits) = answer { pushLimits = limits }
     }
 
     /// Decodes a frame from the server.

@@ -13,6 +13,8 @@ public protocol ServerRequester {
     mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64
     /// Waits for the answer to request `id`. A server `error` answer is thrown as ``ServerRefusal``.
     mutating func reply(to id: UInt64) async throws -> ServerMessage
+    /// What the server's `welcome` said about the pushes it takes (nil before it, or from an older server).
+    var pushLimits: PushLimits? { get }
 }
 
 extension ServerRequester {
@@ -206,6 +208,7 @@ public struct ServerConnection: ServerRequester {
 
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     var requests: ConnectionCodec
+    public var pushLimits: PushLimits? { requests.pushLimits }
 
     public mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
         do {

@@ -82,7 +82,7 @@ public struct SyncEngine: Sendable {
             .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
                    encodings: offeredEncodings)
         }
-        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _) = welcome else {
+        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _, _) = welcome else {
             throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
         }
         report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch) || report.redownloaded
@@ -176,10 +176,11 @@ public struct SyncEngine: Sendable {
         // answered one can sit before it, so when nothing is left after it the outbox is read again
         // from the start; only an empty outbox with nothing in flight ends the push.
         var after: Int64 = 0
+        let (batchSize, byteBudget) = pushSizes(for: connection.pushLimits)
         // Each answer acknowledges, rejects or parks every mutation it covers, so the outbox shrinks;
         // the bound only guards against a server that keeps answering nonsense.
         for _ in 0..<200_000 {
-            let batch = inFlight.count < 2 ? try taken ?? replica.nextPushBatch(limit: pushBatchSize, byteBudget: pushByteBudget, after: after) : nil
+            let batch = inFlight.count < 2 ? try taken ?? replica.nextPushBatch(limit: batchSize, byteBudget: byteBudget, after: after) : nil
             taken = nil
             if let batch, !batch.mutations.isEmpty {
                 sentAny = true
@@ -197,7 +198,7 @@ public struct SyncEngine: Sendable {
                 throw ReplicaError("the server answered push with \(reply) instead of pushResult")
             }
             let tally: SyncTally
-            (tally, taken) = try replica.applyPushResults(results, thenTake: pushBatchSize, byteBudget: pushByteBudget, after: after)
+            (tally, taken) = try replica.applyPushResults(results, thenTake: batchSize, byteBudget: byteBudget, after: after)
             acknowledged += results.compactMap { $0.status == .applied || $0.status == .duplicate ? $0.seq : nil }
             report.pushed += tally.accepted
             report.merged += tally.merged
@@ -205,6 +206,14 @@ public struct SyncEngine: Sendable {
             report.rejected += tally.rejected
         }
         return (sentAny, acknowledged)
+    }
+
+    /// Mutations and article bytes per push: this engine's, lowered to what the server said it takes.
+    /// A quarter of the server's frame limit leaves room for the encoding (JSON can spell one byte
+    /// of text in up to six); one mutation always goes, whatever its size.
+    func pushSizes(for limits: PushLimits?) -> (mutations: Int, bytes: Int) {
+        guard let limits else { return (pushBatchSize, pushByteBudget) }
+        return (max(1, min(pushBatchSize, limits.mutations)), max(1, min(pushByteBudget, limits.frameBytes / 4)))
     }
 
     /// Compares this replica with the server: one `checksum` request, and a `manifest` only when the

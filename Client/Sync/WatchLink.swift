@@ -20,6 +20,7 @@ struct WatchLink: ServerRequester {
     /// The highest head seq a `notify` announced and no pull has covered yet.
     var announcedHead: Int64 = 0
     var lastHeard = ContinuousClock.now
+    var pushLimits: PushLimits? { requests.pushLimits }
 
     mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
         try await requests.send(makeMessage)

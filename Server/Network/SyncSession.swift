@@ -75,7 +75,7 @@ struct SyncSession {
                                 registryKey = registry.open(clientID: peer.clientID, collection: peer.grant.collection, address: address)
                             }
                             try await outbound.write(try codec.encode(reply))
-                            if case .welcome(_, _, _, _, _, _, let agreed) = reply { codec.encoding = agreed }
+                            if case .welcome(_, _, _, _, _, _, let agreed, _) = reply { codec.encoding = agreed }
                         }
                     } catch let refusal as Refusal {
                         logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
@@ -148,7 +148,8 @@ struct SyncSession {
             logger.info("opened", metadata: ["collection": "\(collection)", "access": "\(grant.access.rawValue)"])
             return .welcome(id: id, protocolVersion: articleSyncProtocolVersion, serverID: storeIdentity.serverID,
                             epoch: storeIdentity.epoch, headSeq: try await store.headSeq(collectionID: grant.collectionID),
-                            access: grant.access.rawValue, encoding: MessageCodec.choose(from: offered))
+                            access: grant.access.rawValue, encoding: MessageCodec.choose(from: offered),
+                            pushLimits: PushLimits(mutations: configuration.maximumMutationsPerPush, frameBytes: configuration.maximumFrameLength))
         }
         guard let current = peer else {
             throw Refusal(id: message.id, code: .helloRequired, message: "send hello (protocol version, client id, token, collection) first")

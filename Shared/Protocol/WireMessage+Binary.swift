@@ -77,7 +77,7 @@ extension ClientMessage: BinaryWritable {
 extension ServerMessage: BinaryWritable {
     func write(to writer: inout BinaryWireWriter) {
         switch self {
-        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding):
+        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits):
             writer.tag(0x81)
             writer.unsigned(id)
             writer.int(version)
@@ -86,6 +86,11 @@ extension ServerMessage: BinaryWritable {
             writer.int(headSeq)
             writer.string(access)
             writer.string(encoding.rawValue)
+            writer.bool(pushLimits != nil)
+            if let pushLimits {
+                writer.int(pushLimits.mutations)
+                writer.int(pushLimits.frameBytes)
+            }
         case .changes(let id, let articles, let cursor, let more):
             writer.tag(0x82)
             writer.unsigned(id)
@@ -145,7 +150,9 @@ extension ServerMessage: BinaryWritable {
             guard let encoding = WireEncoding(rawValue: encodingName) else {
                 throw MessageDecodingError(reason: "welcome names the unknown encoding \"\(encodingName)\"")
             }
-            self = .welcome(id: id, protocolVersion: version, serverID: serverID, epoch: epoch, headSeq: headSeq, access: access, encoding: encoding)
+            let pushLimits = try reader.bool() ? PushLimits(mutations: Int(try reader.int()), frameBytes: Int(try reader.int())) : nil
+            self = .welcome(id: id, protocolVersion: version, serverID: serverID, epoch: epoch, headSeq: headSeq, access: access, encoding: encoding,
+                            pushLimits: pushLimits)
         case 0x82:
             self = .changes(id: try reader.unsigned(), articles: try reader.array { reader throws(MessageDecodingError) in try reader.changedArticle() },
                             cursor: try reader.int(), more: try reader.bool())

@@ -3,7 +3,7 @@
 enum WireKey: String, CodingKey {
     case type, id, protocolVersion, clientID, token, collection, cursor, limit, mutations
     case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message, entries
-    case encodings, encoding, skip
+    case encodings, encoding, skip, maxPushMutations, maxFrameBytes
 }
 
 extension ClientMessage: Codable {
@@ -78,7 +78,11 @@ extension ServerMessage: Codable {
                 access: try c.decode(String.self, forKey: .access),
                 // Absent from servers that only speak JSON; a name this build does not know fails
                 // the decoding, since nothing after it could be read.
-                encoding: try c.decodeIfPresent(WireEncoding.self, forKey: .encoding) ?? .json
+                encoding: try c.decodeIfPresent(WireEncoding.self, forKey: .encoding) ?? .json,
+                // Absent from older servers.
+                pushLimits: try c.decodeIfPresent(Int.self, forKey: .maxPushMutations).flatMap { mutations in
+                    try c.decodeIfPresent(Int.self, forKey: .maxFrameBytes).map { PushLimits(mutations: mutations, frameBytes: $0) }
+                }
             )
         case "changes":
             self = .changes(
@@ -118,7 +122,7 @@ extension ServerMessage: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: WireKey.self)
         switch self {
-        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding):
+        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits):
             try c.encode("welcome", forKey: .type)
             try c.encode(id, forKey: .id)
             try c.encode(version, forKey: .protocolVersion)
@@ -127,6 +131,10 @@ extension ServerMessage: Codable {
             try c.encode(headSeq, forKey: .headSeq)
             try c.encode(access, forKey: .access)
             if encoding != .json { try c.encode(encoding, forKey: .encoding) }
+            if let pushLimits {
+                try c.encode(pushLimits.mutations, forKey: .maxPushMutations)
+                try c.encode(pushLimits.frameBytes, forKey: .maxFrameBytes)
+            }
         case .changes(let id, let articles, let cursor, let more):
             try c.encode("changes", forKey: .type)
             try c.encode(id, forKey: .id)

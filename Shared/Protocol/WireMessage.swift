@@ -183,14 +183,16 @@ public enum ServerMessage: Sendable, Hashable {
     /// The request id this message answers; nil for unasked messages (`notify`, some `error`s).
     public var requestID: UInt64? {
         switch self {
-        case .welcome(let id, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
+        case .welcome(let id, _, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
              .manifest(let id, _), .pong(let id): id
         case .notify(let id, _), .error(let id, _, _): id
         }
     }
 
-    /// `encoding`: what every later frame, in both directions, is written in.
-    case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String, encoding: WireEncoding = .json)
+    /// `encoding`: what every later frame, in both directions, is written in. `pushLimits`: how
+    /// large a push this server takes (absent from servers older than the field).
+    case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String, encoding: WireEncoding = .json,
+                 pushLimits: PushLimits? = nil)
     case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
     case pushResult(id: UInt64, results: [MutationResult])
     case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)
@@ -201,6 +203,19 @@ public enum ServerMessage: Sendable, Hashable {
     case notify(id: UInt64?, headSeq: Int64)
     case error(id: UInt64?, code: ProtocolErrorCode, message: String)
     case pong(id: UInt64)
+}
+
+/// The largest push a server takes: its `--max-push-mutations` and `--max-frame-bytes`. A client
+/// sizes its pushes to them; before they were told, a server started with lower limits than the
+/// client's batches refused every push of a long outbox, and the client had no way out.
+public struct PushLimits: Sendable, Hashable {
+    public var mutations: Int
+    public var frameBytes: Int
+
+    public init(mutations: Int, frameBytes: Int) {
+        self.mutations = mutations
+        self.frameBytes = frameBytes
+    }
 }
 
 /// One article of a `manifest` answer.

@@ -47,6 +47,17 @@ extension ServerCommand {
 
         func validate() throws {
             if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
+            let counts = [("--max-frame-bytes", maxFrameBytes), ("--max-push-mutations", maxPushMutations), ("--max-pull-articles", maxPullArticles),
+                          ("--max-article-bytes", maxArticleBytes), ("--max-connections", maxConnections), ("--idle-timeout", idleTimeout),
+                          ("--handshake-timeout", handshakeTimeout), ("--max-requests-per-second", maxRequestsPerSecond)]
+            for (flag, value) in counts where value < 1 {
+                throw ValidationError("\(flag) must be at least 1, not \(value)")
+            }
+            // Clients push at most a quarter of the frame limit of article text, and always one article.
+            guard maxFrameBytes >= 4 * maxArticleBytes else {
+                throw ValidationError("--max-frame-bytes (\(maxFrameBytes)) must be at least 4 × --max-article-bytes (\(maxArticleBytes)), "
+                    + "so that the largest article fits in a push with room for its encoding")
+            }
         }
 
         @Option(help: "Log level: trace, debug, info, notice, warning, error.")

@@ -23,6 +23,8 @@ import Testing
         let changed = ChangedArticle(article: article, mutationID: "m1", clientID: "c")
         return [
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary,
+                     pushLimits: PushLimits(mutations: 3, frameBytes: 4 << 20)),
             .changes(id: 2, articles: [changed, changed], cursor: 17, more: true),
             .changes(id: 2, articles: [], cursor: 0, more: false),
             .pushResult(id: 3, results: [

@@ -26,6 +26,8 @@ import Testing
         let changed = ChangedArticle(article: article, mutationID: "m1", clientID: "c")
         let messages: [ServerMessage] = [
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write"),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binaryStored,
+                     pushLimits: PushLimits(mutations: 3, frameBytes: 4 << 20)),
             .changes(id: 2, articles: [changed], cursor: 17, more: true),
             .pushResult(id: 3, results: [
                 MutationResult(mutationID: "m1", status: .applied, version: 4, seq: 18),

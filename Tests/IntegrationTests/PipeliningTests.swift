@@ -21,6 +21,7 @@ import Testing
         var pulls: [(asked: Int64, stored: Int64)] = []
         var pushesWaiting: Set<UInt64> = []
         var mostPushesWaiting = 0
+        var pushLimits: PushLimits? { base.pushLimits }
 
         mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
             var sent: ClientMessage?

@@ -51,6 +51,25 @@ import Testing
         #expect(try reader.hashes() == writer.hashes())
     }
 
+    /// A server started with lower push limits than a client's batches (500 mutations, 2 MiB of
+    /// text) says so in its welcome, and the client pushes in batches that fit: before, every push of
+    /// a longer outbox was refused with `limit_exceeded` or `frame_too_large`, sync after sync.
+    @Test func aServerWithLowerPushLimitsGetsPushesThatFit() throws {
+        let workspace = try Workspace(serverArguments: ["--max-push-mutations", "3", "--max-frame-bytes", "4194304"])
+        let token = try workspace.server.makeToken(access: "write")
+        let writer = try workspace.replica("writer", token: token)
+        let reader = try workspace.replica("reader", token: token)
+        // Three articles of ~0.7 MB are more than the 1 MiB of text a push may now carry.
+        let paragraph = String(repeating: "Kata yang panjang sekali untuk mengisi halaman ini. ", count: 50)
+        let body = Array(repeating: paragraph, count: 270).joined(separator: "\n\n")
+        let large = try (0..<3).map { try workspace.write("large-\($0).txt", "Arsip\n\nArtikel besar \($0)\n\n\(body)\n") }
+        try writer.ok(["add"] + workspace.seedFiles + large)
+        let pushed = try sync(writer)
+        #expect(pushed.pushed == workspace.seedFiles.count + 3 && pushed.pending == 0)
+        #expect(try sync(reader).pulled == workspace.seedFiles.count + 3)
+        #expect(try reader.hashes() == writer.hashes())
+    }
+
     /// What a replica just pushed is in it exactly as the server stored it: the pull that follows
     /// the push leaves it out, and only other replicas' changes come down.
     @Test func ownAcknowledgedPushesAreNotDownloadedAgain() throws {
@@ -105,7 +124,7 @@ import Testing
             // The second frame is garbage in either encoding, so the server answers and hangs up.
             let answer = try await RawTLSClient.exchange(hello + RawTLSClient.frame([0x42]), port: workspace.server.port,
                                                          fingerprint: workspace.server.fingerprint)
-            guard case .welcome(_, _, _, _, _, _, let encoding) = answer.messages.first else {
+            guard case .welcome(_, _, _, _, _, _, let encoding, _) = answer.messages.first else {
                 Issue.record("no welcome: \(answer.messages)")
                 continue
             }
