@@ -317,6 +317,14 @@ public struct ClientCertificate: Sendable, Equatable {
 public struct ServerRefusal: Error, Sendable, CustomStringConvertible {
     public var code: ProtocolErrorCode
     public var message: String
+
+    /// Whether asking again cannot help until a person acts: a token that is wrong or revoked, a
+    /// collection that is gone, a protocol version the server does not speak, a push a read-only
+    /// token may not make. The rest (limits, a server failure) may pass.
+    public var isPermanent: Bool {
+        [.unauthorized, .unknownCollection, .unsupportedVersion, .forbidden].contains(code)
+    }
+
     public var description: String {
         switch code {
         // Not a refusal of anything this replica sent, and nothing of it is lost: each pulled batch

@@ -11,7 +11,8 @@ public enum WatchEvent: Sendable {
 
 /// `sync --watch`: stays connected, pulls when the server announces a change, pushes local edits
 /// (made by any process on this replica) as they are made, and reconnects with exponential backoff
-/// and jitter when the server goes away. Runs until its task is cancelled.
+/// and jitter when the server goes away. Runs until its task is cancelled, or until the server
+/// refuses this replica in a way no retry mends (see `ServerRefusal.isPermanent`).
 public struct SyncWatcher: Sendable {
     public var engine: SyncEngine
     /// How often the replica is checked for edits made by other processes (SQLite's
@@ -24,7 +25,9 @@ public struct SyncWatcher: Sendable {
 
     public init(engine: SyncEngine) { self.engine = engine }
 
-    public func run(onEvent: @escaping @Sendable (WatchEvent) -> Void) async {
+    /// Returns nil when cancelled, or the refusal that ended the watch.
+    @discardableResult
+    public func run(onEvent: @escaping @Sendable (WatchEvent) -> Void) async -> ServerRefusal? {
         var backoff = initialBackoff
         var generator = SystemRandomNumberGenerator()
         while !Task.isCancelled {
@@ -32,17 +35,20 @@ public struct SyncWatcher: Sendable {
             do {
                 try await session(onEvent: onEvent, connected: connected)
             } catch is CancellationError {
-                return
+                return nil
             } catch {
-                if Task.isCancelled { return }
+                if Task.isCancelled { return nil }
+                // Retrying a revoked token every 30 s for ever helps no one.
+                if let refusal = error as? ServerRefusal, refusal.isPermanent { return refusal }
                 if connected.withLockedValue({ $0 }) { backoff = initialBackoff }
                 // Jitter spreads the reconnects of many clients after a server restart.
                 let wait = backoff * Double.random(in: 0.5...1.5, using: &generator)
                 onEvent(.disconnected(reason: "\(ReplicaError.explaining(error))", retryIn: wait))
-                do { try await Task.sleep(for: wait) } catch { return }
+                do { try await Task.sleep(for: wait) } catch { return nil }
                 backoff = min(backoff * 2, maximumBackoff)
             }
         }
+        return nil
     }
 
     func session(onEvent: @escaping @Sendable (WatchEvent) -> Void, connected: NIOLockedValueBox<Bool>) async throws {

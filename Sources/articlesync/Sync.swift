@@ -13,7 +13,7 @@ extension ArticleSyncCommand {
                 Exit status: 0 when the replica is in step, 3 when conflicts remain, 1 on error.
                 With --watch it stays connected until SIGINT or SIGTERM: changes from the server arrive as they are made, \
                 edits made here (by any articlesync command) are sent as they are made, and a lost server is retried with \
-                growing pauses. A long download shows a progress bar on a terminal and a line every few seconds otherwise.
+                growing pauses; a refusal no retry mends (a revoked token, say) ends it with status 1. A long download shows a progress bar on a terminal and a line every few seconds otherwise.
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -42,7 +42,8 @@ extension ArticleSyncCommand {
             if report.unresolvedConflicts > 0 { throw ExitCode(3) }
         }
 
-        /// Runs the watcher until SIGINT or SIGTERM, then stops it and returns (exit status 0).
+        /// Runs the watcher until SIGINT or SIGTERM, then stops it and returns (exit status 0); or
+        /// until the server refuses this replica for good, which is thrown (exit status 1).
         static func watch(_ engine: SyncEngine, quiet: Bool) async throws {
             let watcher = SyncWatcher(engine: engine)
             let task = Task {
@@ -55,9 +56,13 @@ extension ArticleSyncCommand {
                     }
                 }
             }
-            await SignalWait.untilInterrupted()
-            task.cancel()
-            await task.value
+            let interruption = Task {
+                await SignalWait.untilInterrupted()
+                task.cancel()
+            }
+            let refusal = await task.value
+            interruption.cancel()
+            if let refusal { throw refusal }
             if !quiet { emitLine("stopped watching") }
         }
 

@@ -78,6 +78,24 @@ import Testing
         #expect(try a.hashes() == b.hashes())
     }
 
+    /// A watch whose token is revoked stops with the server's reason and exit status 1, instead of
+    /// printing "retrying in 30 s" for as long as it runs.
+    @Test func aWatchWhoseTokenIsRevokedStopsWithTheReason() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let watch = try Watcher(a)
+        #expect(eventually(20) { watch.log.contains("watching") }, "\(watch.log)")
+        let tokenID = try #require(token.split(separator: "_").dropFirst().first)
+        #expect(try workspace.server.admin(["token", "revoke", String(tokenID)]).status == 0)
+        // The token is checked on every request: the push of this edit meets the revocation.
+        try a.ok(["add", workspace.seedFiles[0]])
+        #expect(eventually(30) { !watch.process.isRunning }, "the watch kept running: \(watch.log)")
+        guard !watch.process.isRunning else { return }
+        #expect(watch.process.terminationStatus == 1)
+        #expect(watch.log.contains("unauthorized") && watch.log.contains("revoked"), "\(watch.log)")
+    }
+
     @Test func twoHundredSubscribersAllHearOfAChange() async throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
