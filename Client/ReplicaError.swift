@@ -16,9 +16,9 @@ public struct ReplicaError: Error, Sendable, CustomStringConvertible {
 
 extension ReplicaError {
     /// `error` as a person should read it. The replica database's failures that its owner can act
-    /// on (a full disk, a failing or read-only one, a damaged file) are named with what to do;
-    /// anything else is returned as it is. Before, the CLI printed SQLite's words alone, e.g.
-    /// "SQLite error 13: database or disk is full - while executing `COMMIT TRANSACTION`".
+    /// on (a full disk, a failing or read-only one, a damaged file, another command holding it) are
+    /// named with what to do; anything else is returned as it is. Before, the CLI printed SQLite's
+    /// words alone, e.g. "SQLite error 13: database or disk is full - while executing `COMMIT TRANSACTION`".
     public static func explaining(_ error: any Error) -> any Error {
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
@@ -33,6 +33,10 @@ extension ReplicaError {
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
             return ReplicaError("the replica's database cannot be opened for writing (\(sqlite)); check that you may write to the "
                 + "replica's .articlesync directory and the files in it, and that its disk is not read-only.")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            // Every replica connection waits 30 s for a writer before it gives up (Replica.init).
+            return ReplicaError("the replica stayed busy for 30 s: another articlesync command is writing to it (a large `add`, "
+                + "say) (\(sqlite)). \(kept) Run this one again when the other is done.")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return ReplicaError("the replica's database (.articlesync/\(Replica.databaseName)) is damaged (\(sqlite)). Keep the "
                 + "directory as it is, since it may hold edits the server never got (`articlesync export` may still read them), "
