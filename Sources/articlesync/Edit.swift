@@ -7,26 +7,71 @@ extension ArticleSyncCommand {
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "edit",
-            abstract: "Edit an article in $EDITOR (plain-text format); saving an unchanged file changes nothing.")
+            abstract: "Edit an article in $EDITOR (plain-text format); saving an unchanged file changes nothing.",
+            discussion: """
+                If the article changes while the editor is open (a `sync --watch`, another command), your edit is merged \
+                with that change as a sync merges; where the two overlap the editor opens again with both versions marked. \
+                Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file.
+                """)
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
+        @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say).",
+                                   valueName: "FILE"))
+        var file: String?
 
         func run() async throws {
             let replica = try options.open()
             let fullID = try replica.resolveID(id)
-            guard let article = try replica.article(fullID) else { throw ReplicaError("there is no article \(fullID)") }
-            let edited = try TextEditor.edit(ArticleText.print(article), fileName: "\(fullID.prefix(8)).txt")
-            let parsed = try ArticleText.parse(Array(edited.utf8), file: "edited article", id: article.id)
-            let saved = try replica.update(fullID) { current in
-                current.title = parsed.title
-                current.body = parsed.body
-                current.category = parsed.category
-                current.source = parsed.source
-                current.tags = parsed.tags
-                current.publishedAt = parsed.publishedAt
+            guard var opened = try replica.article(fullID) else { throw ReplicaError("there is no article \(fullID)") }
+            let short = String(fullID.prefix(8))
+            var text: String
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
+                text = String(decoding: data, as: UTF8.self)
+            } else {
+                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt")
             }
-            print(saved.hasSameContent(as: article) ? "no changes" : "saved \(fullID.prefix(8)); `articlesync sync` sends it")
+            // Each round that meets an overlapping change shows it in the editor; a person settles it.
+            for _ in 0..<10 {
+                let outcome: EditOutcome
+                do {
+                    guard !TextMerge.containsMarkers(text) else {
+                        throw ReplicaError("the text still holds conflict blocks (<<<<<<< ... >>>>>>>); keep one version of each")
+                    }
+                    let parsed = try ArticleText.parse(Array(text.utf8), file: "edited article", id: opened.id)
+                    outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
+                } catch {
+                    throw ReplicaError("\(error); nothing was saved. \(try keep(text, short))")
+                }
+                switch outcome {
+                case .unchanged:
+                    print("no changes")
+                    return
+                case .saved(_, let merged):
+                    print("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
+                    return
+                case .overlapping(let current, let conflicted):
+                    opened = current
+                    guard file == nil else {
+                        throw ReplicaError("article \(short) changed since it was read, and the change overlaps yours; nothing was saved. "
+                            + "\(try keep(conflicted, short)) It holds both versions where they differ.")
+                    }
+                    printError("article \(short) changed while you edited it (a sync, or another command), where you edited it too: "
+                        + "the editor opens again with both versions marked (<<<<<<< mine: yours, >>>>>>> theirs: the new one); keep one of each")
+                    text = try TextEditor.edit(conflicted, fileName: "\(short).txt")
+                }
+            }
+            throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short))")
+        }
+
+        /// Writes text that could not be saved to the replica's `.articlesync/unsaved/`, and says so.
+        func keep(_ text: String, _ short: String) throws -> String {
+            let directory = options.replicaDirectory.metadataPath + "/unsaved"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let path = directory + "/\(short).txt"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            return "Your text is kept in \(path): fix it and run `articlesync edit \(short) --file \(path)`."
         }
     }
 }

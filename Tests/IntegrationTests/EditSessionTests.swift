@@ -1,0 +1,83 @@
+import ArticleSyncStress
+import Foundation
+import Testing
+
+/// `articlesync edit` while the article changes under it (as `sync --watch` changes it): the "editor"
+/// scripts below change the article through another `articlesync` command, then edit the file.
+@Suite(.timeLimit(.minutes(5))) struct EditSessionTests {
+    struct Setup {
+        let workspace: Workspace
+        let replica: ReplicaCLI
+        let id: String
+
+        init() throws {
+            workspace = try Workspace()
+            replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+            try replica.ok(["add", workspace.seedFiles[0]])
+            id = String(try replica.list()[0].id.prefix(8))
+        }
+
+        /// An executable shell script; it gets the client, the replica and the id in its environment.
+        func editor(_ name: String, _ body: String) throws -> String {
+            let path = try workspace.write(name, "#!/bin/sh\nset -e\n" + body + "\n")
+            chmod(path, 0o755)
+            return path
+        }
+
+        func edit(with editor: String, _ arguments: [String] = []) throws -> CommandResult {
+            try replica.run(["edit", id] + arguments, environment: ["EDITOR": editor, "ARTICLESYNC": Products.client, "REPLICA": replica.path, "ID": id])
+        }
+
+        var article: ReplicaCLI.Listed { get throws { try replica.list()[0] } }
+        var body: String { get throws { try replica.ok(["show", id]) } }
+    }
+
+    /// Before, the editor's text was written over the article: the title set meanwhile went back.
+    @Test func aChangeMadeWhileTheEditorIsOpenIsMergedWithTheEdit() throws {
+        let setup = try Setup()
+        let editor = try setup.editor("merge.sh", """
+            "$ARTICLESYNC" -C "$REPLICA" set "$ID" --title "Judul dari sync" > /dev/null
+            awk 'NR == 5 { print "Paragraf baru dari editor."; print "" } { print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            """)
+        let result = try setup.edit(with: editor)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("merged with the changes made to it while you edited"), "\(result.stdout)")
+        #expect(try setup.article.title == "Judul dari sync")
+        #expect(try setup.body.contains("Paragraf baru dari editor."))
+    }
+
+    @Test func anOverlappingChangeReopensTheEditorWithBothVersions() throws {
+        let setup = try Setup()
+        // First round: the title changes meanwhile, and the editor changes it too. Second round: the
+        // file must hold both titles in conflict blocks; the script keeps its own (the mine side).
+        let editor = try setup.editor("overlap.sh", """
+            if [ ! -f "$REPLICA.second" ]; then
+              touch "$REPLICA.second"
+              "$ARTICLESYNC" -C "$REPLICA" set "$ID" --title "Judul dari sync" > /dev/null
+              awk 'NR == 3 { print "Judul dari editor"; next } { print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            else
+              grep -q "^<<<<<<< mine" "$1" && grep -q "Judul dari sync" "$1" && grep -q "Judul dari editor" "$1"
+              awk '/^<<<<<<< mine/ { m = 1; next } /^\\|\\|\\|\\|\\|\\|\\| base/ { m = 2; next } /^=======/ && m == 2 { m = 3; next }
+                   /^>>>>>>> theirs/ { m = 0; next } m == 2 || m == 3 { next } { print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            fi
+            """)
+        let result = try setup.edit(with: editor)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("changed while you edited it"), "\(result.stderr)")
+        #expect(try setup.article.title == "Judul dari editor")
+    }
+
+    @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
+        let setup = try Setup()
+        let emptying = try setup.editor("empty.sh", ": > \"$1\"")
+        let refused = try setup.edit(with: emptying)
+        #expect(refused.status == 1)
+        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        #expect(refused.stderr.contains("nothing was saved. Your text is kept in \(kept)"), "\(refused.stderr)")
+        #expect(FileManager.default.fileExists(atPath: kept))
+
+        let fixed = try setup.workspace.write("fixed.txt", "News\n\nJudul dari berkas\n\nIsi yang diperbaiki. {viva}")
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", fixed]).contains("saved \(setup.id)"))
+        #expect(try setup.article.title == "Judul dari berkas")
+    }
+}
