@@ -13,7 +13,7 @@ extension Replica {
             guard let conflict = try Self.conflict(id, db) else {
                 throw ReplicaError("article \(id.prefix(8)) has no conflict to resolve (`articlesync conflicts` lists them)")
             }
-            let resolved: Article
+            var resolved: Article
             switch resolution {
             case .mine:
                 resolved = conflict.mine
@@ -21,7 +21,7 @@ extension Replica {
                 resolved = conflict.theirs
             case .prefer(let side):
                 resolved = ThreeWayMerge.merge(base: conflict.base, mine: conflict.mine, theirs: conflict.theirs, favor: side).article
-            case .article(let article):
+            case .article(let article, let seen):
                 var normalized = ArticleText.normalized(article)
                 normalized.id = conflict.mine.id
                 if TextMerge.containsMarkers(ArticleText.print(normalized)) {
@@ -29,6 +29,16 @@ extension Replica {
                 }
                 if let problem = normalized.validationProblem() { throw ReplicaError("the resolution is not a valid article: \(problem)") }
                 resolved = normalized
+                // A sync brought a newer server version while the person wrote this (an editor
+                // stays open for minutes): adopting it over that one would undo its change.
+                if let seen, seen.version != conflict.theirs.version || !seen.hasSameContent(as: conflict.theirs) {
+                    let result = ThreeWayMerge.merge(base: seen, mine: normalized, theirs: conflict.theirs)
+                    guard result.isClean else {
+                        throw ResolutionOverlap(text: ConflictText.render(base: seen, mine: normalized, theirs: conflict.theirs, result: result),
+                                                theirs: conflict.theirs)
+                    }
+                    resolved = result.article
+                }
             }
             try Self.adopt(resolved, over: conflict.theirs, db)
             return try Self.article(id, db) ?? resolved

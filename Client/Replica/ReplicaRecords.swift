@@ -63,8 +63,18 @@ public enum Resolution: Sendable {
     case theirs
     /// Merge again, taking `side` wherever the two edits overlap (`sync --prefer`).
     case prefer(MergeSide)
-    /// A hand-made version (from `--file` or `--edit`).
-    case article(Article)
+    /// A hand-made version (from `--file` or `--edit`). `writtenAgainst`: the server version the
+    /// conflict showed when the person wrote it; when a sync has brought a newer one since, the
+    /// resolution is merged with that change rather than written over it (see `ResolutionOverlap`).
+    case article(Article, writtenAgainst: Article? = nil)
+}
+
+/// A resolution written against a server version that a sync has replaced meanwhile, overlapping
+/// the newer one's change: nothing was saved. `text` is the merge of the two in the article format
+/// with conflict blocks; a resolution of it is written against `theirs`.
+public struct ResolutionOverlap: Error, Sendable {
+    public var text: String
+    public var theirs: Article
 }
 
 /// What `status` reports.

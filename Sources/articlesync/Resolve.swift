@@ -38,11 +38,35 @@ extension ArticleSyncCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
                 resolution = .article(try Self.parseResolution(Array(data), file: file, id: conflict.mine.id))
             } else {
-                let text = try TextEditor.edit(conflict.attempt, fileName: "\(fullID.prefix(8))-conflict.txt")
-                resolution = .article(try Self.parseResolution(Array(text.utf8), file: "edited resolution", id: conflict.mine.id))
+                try Self.resolveInEditor(conflict, replica: replica)
+                return
             }
             let resolved = try replica.resolve(fullID, with: resolution)
             print("resolved \(fullID.prefix(8)) (\(resolved.title)); `articlesync sync` sends it")
+        }
+
+        /// `--edit`: the editor opens on the merge attempt. When a sync brings a newer server version
+        /// while it is open and that version's change overlaps the resolution, it opens again on the
+        /// two, so that the newer change is not written over (`Resolution.article`).
+        static func resolveInEditor(_ conflict: ConflictRecord, replica: Replica) throws {
+            let short = String(conflict.articleID.prefix(8))
+            var text = conflict.attempt
+            var seen = conflict.theirs
+            for _ in 0..<10 {
+                let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt")
+                let article = try parseResolution(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
+                do {
+                    let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
+                    print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
+                    return
+                } catch let overlap as ResolutionOverlap {
+                    printError("the server's version of \(short) changed while you edited (a sync), where your resolution changes it too: "
+                        + "the editor opens again with both marked (<<<<<<< mine: your resolution, >>>>>>> theirs: the new version)")
+                    text = overlap.text
+                    seen = overlap.theirs
+                }
+            }
+            throw ReplicaError("the server's version of \(short) kept changing while you edited; nothing was saved")
         }
 
         static func parseResolution(_ bytes: [UInt8], file: String, id: UUID) throws -> Article {

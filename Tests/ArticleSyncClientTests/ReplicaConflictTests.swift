@@ -25,6 +25,27 @@ import Testing
         #expect(try replica.conflicts().isEmpty)
     }
 
+    /// A resolution written while the conflict showed an older server version (a sync has replaced it
+    /// since) is merged with the newer one's change; where the two overlap nothing is saved, and the
+    /// overlap comes back to be edited again (EditSessionTests covers the clean merge end to end).
+    @Test func aResolutionWrittenAgainstAReplacedServerVersionIsNotAdoptedOverTheNewOne() throws {
+        defer { cleanUp() }
+        let (article, _) = try concurrentEdit(mine: { $0.title = "mine" }, theirs: { $0.title = "theirs" })
+        let id = article.idString
+        let conflict = try #require(try replica.conflicts().first)
+        var shown = conflict.theirs
+        shown.title = "an older server title"
+        var resolution = conflict.mine
+        resolution.title = "resolved"
+        let overlap = try #require(throws: ResolutionOverlap.self) { try replica.resolve(id, with: .article(resolution, writtenAgainst: shown)) }
+        #expect(overlap.theirs == conflict.theirs)
+        #expect(overlap.text.contains("<<<<<<< mine\nresolved\n||||||| base\nan older server title\n=======\ntheirs\n>>>>>>> theirs"))
+        #expect(try replica.conflicts().count == 1, "nothing was saved")
+        // Written against the version the conflict holds now, it is taken as it is.
+        try replica.resolve(id, with: .article(resolution, writtenAgainst: overlap.theirs))
+        #expect(try replica.article(id)?.title == "resolved")
+    }
+
     @Test func resolveWithMineTheirsOrAHandMadeVersion() throws {
         defer { cleanUp() }
         let (article, tally) = try concurrentEdit(mine: { $0.title = "mine" }, theirs: { $0.title = "theirs" })

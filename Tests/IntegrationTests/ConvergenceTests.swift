@@ -95,17 +95,7 @@ import Testing
 
     @Test func conflictIsKeptShownAndResolvedThroughTheCLI() throws {
         let workspace = try Workspace()
-        let token = try workspace.server.makeToken(access: "write")
-        let a = try workspace.replica("a", token: token)
-        let b = try workspace.replica("b", token: token)
-        try a.ok(["add", workspace.seedFiles[0]])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
-        let id = String(try a.list()[0].id.prefix(8))
-        try a.ok(["set", id, "--title", "Judul dari A"])
-        try b.ok(["set", id, "--title", "Judul dari B"])
-        try a.ok(["sync"])
-        let synced = try b.run(["sync"])
+        let (a, b, id, synced) = try workspace.replicasWithAConflict()
         #expect(synced.status == 3)
         #expect(synced.stdout.contains("1 conflict(s) left"))
         #expect(try b.ok(["status"]).contains("both versions are kept"))

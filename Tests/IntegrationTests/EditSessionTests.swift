@@ -67,6 +67,33 @@ import Testing
         #expect(try setup.article.title == "Judul dari editor")
     }
 
+    /// `resolve --edit` while a sync brings a newer server version: before, the resolution was
+    /// adopted over that version and undid its change (here a tag a added meanwhile).
+    @Test func aResolutionWrittenWhileASyncBringsANewerVersionKeepsThatVersionsChange() throws {
+        let workspace = try Workspace()
+        let (a, b, id, synced) = try workspace.replicasWithAConflict()
+        #expect(synced.status == 3, "b has the conflict")
+
+        // While b's person settles the title, a tags the article and b's watch would pull it.
+        let settle = try workspace.write("settle.sh", """
+            #!/bin/sh
+            set -e
+            "$ARTICLESYNC" -C "$A" set "$ID" --tag "dari-a-kemudian" > /dev/null
+            "$ARTICLESYNC" -C "$A" sync > /dev/null
+            "$ARTICLESYNC" -C "$B" sync > /dev/null || true
+            awk '/^<<<<<<< mine/ { skip = 1; print "Judul gabungan"; next } /^>>>>>>> theirs/ { skip = 0; next } !skip' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            """)
+        chmod(settle, 0o755)
+        let resolved = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": settle, "ARTICLESYNC": Products.client, "A": a.path, "B": b.path, "ID": id])
+        #expect(resolved.status == 0, "\(resolved.stderr)")
+        let article = try b.list()[0]
+        #expect(article.title == "Judul gabungan")
+        #expect(article.tags.contains("dari-a-kemudian"), "the tag a added while b resolved was undone: \(article.tags)")
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.hashes() == b.hashes())
+    }
+
     @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
         let setup = try Setup()
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")

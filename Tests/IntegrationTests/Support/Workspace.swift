@@ -89,3 +89,21 @@ struct ReplicaCLI {
         Dictionary(uniqueKeysWithValues: try list().map { ($0.id, $0.contentHash) })
     }
 }
+
+extension Workspace {
+    /// Replicas a and b of one seed article whose title each changed, a's synced first: b's sync
+    /// (returned) keeps a conflict on the title.
+    func replicasWithAConflict() throws -> (a: ReplicaCLI, b: ReplicaCLI, id: String, bSync: CommandResult) {
+        let token = try server.makeToken(access: "write")
+        let a = try replica("a", token: token)
+        let b = try replica("b", token: token)
+        try a.ok(["add", seedFiles[0]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["set", id, "--title", "Judul dari A"])
+        try b.ok(["set", id, "--title", "Judul dari B"])
+        try a.ok(["sync"])
+        return (a, b, id, try b.run(["sync"]))
+    }
+}
