@@ -36,10 +36,7 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let outcome: EditOutcome
                 do {
-                    guard !TextMerge.containsMarkers(text) else {
-                        throw ReplicaError("the text still holds conflict blocks (<<<<<<< ... >>>>>>>); keep one version of each")
-                    }
-                    let parsed = try ArticleText.parse(Array(text.utf8), file: "edited article", id: opened.id)
+                    let parsed = try TextEditor.parseArticle(Array(text.utf8), file: "edited article", id: opened.id)
                     outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
                 } catch {
                     throw ReplicaError("\(error); nothing was saved. \(try keep(text, short))")
@@ -78,6 +75,14 @@ extension ArticleSyncCommand {
 
 /// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
 enum TextEditor {
+    /// Reads an article a person edited (`edit`, `resolve`); conflict blocks left in it are refused.
+    static func parseArticle(_ bytes: [UInt8], file: String, id: UUID) throws -> Article {
+        if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {
+            throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
+        }
+        return try ArticleText.parse(bytes, file: file, id: id)
+    }
+
     static func edit(_ text: String, fileName: String) throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"

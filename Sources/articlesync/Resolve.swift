@@ -36,7 +36,7 @@ extension ArticleSyncCommand {
                 resolution = .theirs
             } else if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-                resolution = .article(try Self.parseResolution(Array(data), file: file, id: conflict.mine.id))
+                resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id))
             } else {
                 try Self.resolveInEditor(conflict, replica: replica)
                 return
@@ -54,7 +54,7 @@ extension ArticleSyncCommand {
             var seen = conflict.theirs
             for _ in 0..<10 {
                 let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt")
-                let article = try parseResolution(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
+                let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
                 do {
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
                     print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
@@ -67,13 +67,6 @@ extension ArticleSyncCommand {
                 }
             }
             throw ReplicaError("the server's version of \(short) kept changing while you edited; nothing was saved")
-        }
-
-        static func parseResolution(_ bytes: [UInt8], file: String, id: UUID) throws -> Article {
-            if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {
-                throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
-            }
-            return try ArticleText.parse(bytes, file: file, id: id)
         }
     }
 }
