@@ -11,6 +11,8 @@ public struct ServerDataDirectory: Sendable {
     public var certificatePath: String { path + "/server.crt" }
     /// Written by a running server: its connections (see ``ConnectionRegistry``).
     public var statusPath: String { path + "/status.json" }
+    /// Locked by the running server, and holding its pid (see ``ServingLock``).
+    public var servingLockPath: String { path + "/serve.lock" }
 
     /// Creates the directory (mode 0700: it holds the private key) when it does not exist.
     public func create() throws {

@@ -11,18 +11,23 @@ import Glibc
 /// rest: the second to stop removed `status.json` while the first still ran, so `status` said "not
 /// running", and a watcher connected to one never heard of pushes to the other. The admin
 /// subcommands (`token`, `backup`, `check`, ...) do not take the lock: they work beside the server.
-public final class ServingLock: Sendable {
+final class ServingLock: Sendable {
     private let descriptor: Int32
 
     /// Takes the lock, or says which server holds it.
-    public init(directory: ServerDataDirectory) throws {
+    init(directory: ServerDataDirectory) throws {
         try directory.create()
-        let path = directory.path + "/serve.lock"
+        let path = directory.servingLockPath
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw ServerSetupError(message: "cannot open \(path): \(String(cString: strerror(errno))); check the permissions of \(directory.path)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let failure = errno
+            guard failure == EWOULDBLOCK else {
+                close(descriptor)
+                throw ServerSetupError(message: "cannot lock \(path): \(String(cString: strerror(failure))); is \(directory.path) on a file system without locks?")
+            }
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
             throw ServerSetupError(message: "another articlesync-server\(holder.map { $0.isEmpty ? "" : " (pid \($0))" } ?? "") is serving "
