@@ -54,7 +54,7 @@ extension ServerCommand {
                 throw ValidationError("\(flag) must be at least 1, not \(value)")
             }
             // Clients push at most a quarter of the frame limit of article text, and always one article.
-            guard maxFrameBytes >= 4 * maxArticleBytes else {
+            guard maxArticleBytes <= maxFrameBytes / 4 else {
                 throw ValidationError("--max-frame-bytes (\(maxFrameBytes)) must be at least 4 × --max-article-bytes (\(maxArticleBytes)), "
                     + "so that the largest article fits in a push with room for its encoding")
             }

@@ -112,6 +112,23 @@ import Testing
         #expect(try replica.ok(["sync"]).contains("in step"))
     }
 
+    /// Limits no client could work with are refused before anything starts, naming the flag.
+    @Test func serveRefusesLimitsClientsCannotMeet() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-limits-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let cases: [([String], String)] = [
+            (["--max-connections", "0"], "--max-connections must be at least 1, not 0"),
+            (["--max-frame-bytes", "1000000"], "--max-frame-bytes (1000000) must be at least 4 × --max-article-bytes (1048576)"),
+            (["--max-article-bytes", "\(Int.max)"], "must be at least 4 × --max-article-bytes"),
+        ]
+        for (flags, message) in cases {
+            let refused = try runProgram(Products.server, ["serve", "--data", root, "--listen", "127.0.0.1:0"] + flags, timeout: 30)
+            #expect(refused.status != 0, "\(flags)")
+            #expect(refused.stderr.contains(message), "\(flags): \(refused.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root), "nothing was made")
+    }
+
     @Test func interruptedInitialSyncResumesFromItsCursor() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
