@@ -62,19 +62,24 @@ extension ArticleSyncCommand {
             throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short))")
         }
 
-        /// Writes text that could not be saved to the replica's `.articlesync/unsaved/`, and says so.
         func keep(_ text: String, _ short: String) throws -> String {
-            let directory = options.replicaDirectory.metadataPath + "/unsaved"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let path = directory + "/\(short).txt"
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-            return "Your text is kept in \(path): fix it and run `articlesync edit \(short) --file \(path)`."
+            try TextEditor.keep(text, as: "\(short).txt", in: options.replicaDirectory, rerun: "articlesync edit \(short) --file")
         }
     }
 }
 
 /// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
 enum TextEditor {
+    /// Writes text a person wrote that could not be saved to the replica's `.articlesync/unsaved/`,
+    /// and returns the sentence that says where, and which command (`rerun` + the path) saves it.
+    static func keep(_ text: String, as name: String, in replica: ReplicaDirectory, rerun: String) throws -> String {
+        let directory = replica.metadataPath + "/unsaved"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = directory + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
+    }
+
     /// Reads an article a person edited (`edit`, `resolve`); conflict blocks left in it are refused.
     static func parseArticle(_ bytes: [UInt8], file: String, id: UUID) throws -> Article {
         if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {

@@ -38,7 +38,7 @@ extension ArticleSyncCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
                 resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id))
             } else {
-                try Self.resolveInEditor(conflict, replica: replica)
+                try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)
                 return
             }
             let resolved = try replica.resolve(fullID, with: resolution)
@@ -48,14 +48,15 @@ extension ArticleSyncCommand {
         /// `--edit`: the editor opens on the merge attempt. When a sync brings a newer server version
         /// while it is open and that version's change overlaps the resolution, it opens again on the
         /// two, so that the newer change is not written over (`Resolution.article`).
-        static func resolveInEditor(_ conflict: ConflictRecord, replica: Replica) throws {
+        /// Text that cannot be saved is kept, as `edit` keeps it, for `resolve --file`.
+        static func resolveInEditor(_ conflict: ConflictRecord, replica: Replica, directory: ReplicaDirectory) throws {
             let short = String(conflict.articleID.prefix(8))
             var text = conflict.attempt
             var seen = conflict.theirs
             for _ in 0..<10 {
                 let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt")
-                let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
                 do {
+                    let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
                     print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
                     return
@@ -64,6 +65,9 @@ extension ArticleSyncCommand {
                         + "the editor opens again with both marked (<<<<<<< mine: your resolution, >>>>>>> theirs: the new version)")
                     text = overlap.text
                     seen = overlap.theirs
+                } catch {
+                    let kept = try TextEditor.keep(edited, as: "\(short)-resolution.txt", in: directory, rerun: "articlesync resolve \(short) --file")
+                    throw ReplicaError("\(error); nothing was saved. \(kept)")
                 }
             }
             throw ReplicaError("the server's version of \(short) kept changing while you edited; nothing was saved")

@@ -110,6 +110,10 @@ import Testing
         let untouched = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": "true"])
         #expect(untouched.status == 1)
         #expect(untouched.stderr.contains("conflict markers"))
+        // The text is kept for `resolve --file`, as `edit` keeps text it cannot save.
+        let kept = b.path + "/.articlesync/unsaved/\(id)-resolution.txt"
+        #expect(untouched.stderr.contains("Your text is kept in \(kept): fix it and run `articlesync resolve \(id) --file \(kept)`"), "\(untouched.stderr)")
+        #expect(FileManager.default.fileExists(atPath: kept))
         #expect(try b.ok(["conflicts"]).contains(id))
 
         // An editor that settles the block is accepted.
