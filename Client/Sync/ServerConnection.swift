@@ -30,10 +30,11 @@ extension ServerRequester {
 public struct ServerConnection: ServerRequester {
     public typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
 
-    /// A connection on which nothing arrives this long is given up, with an error that says so.
-    /// Without it a server that hung (or a network that silently dropped its packets) left `sync`
-    /// waiting for ever, printing nothing. Every answer of a working server, even to a push of
-    /// 500 articles on a busy disk, comes within seconds, and `sync --watch` pings every 10 s.
+    /// A connection that waits this long for an answer with nothing arriving is given up, with an
+    /// error that says so. Without it a server that hung (or a network that silently dropped its
+    /// packets) left `sync` waiting for ever, printing nothing. Every answer of a working server,
+    /// even to a push of 500 articles on a busy disk, comes within seconds. Time the client spends
+    /// on its own work with no request out (checkpointing a large download) does not count.
     public static let defaultSilenceLimit: Duration = .seconds(60)
 
     /// Connects, runs `body` with the connection, and closes it whatever happens.
@@ -45,26 +46,39 @@ public struct ServerConnection: ServerRequester {
         silenceLimit: Duration = defaultSilenceLimit,
         _ body: (inout ServerConnection) async throws -> Result
     ) async throws -> Result {
-        try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength,
-                              silenceLimit: silenceLimit) { inbound, outbound in
-            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), requests: ConnectionCodec(outbound: outbound))
+        let silence = SilenceWatch(limit: silenceLimit)
+        return try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength,
+                                     silence: silence) { inbound, outbound in
+            var connection = ServerConnection(iterator: inbound.makeAsyncIterator(), requests: ConnectionCodec(outbound: outbound), silence: silence)
             return try await body(&connection)
         }
     }
 
     /// Connects and runs `body` with the raw frame streams (for `sync --watch`, which also receives
-    /// unasked `notify` messages); closes the connection whatever happens.
+    /// unasked `notify` messages, and tells a dead connection by its own pings); closes the
+    /// connection whatever happens.
     public static func withChannel<Result: Sendable>(
         to address: ServerAddress,
         trust: ServerTrust,
         clientCertificate: ClientCertificate? = nil,
         maximumFrameLength: Int = FrameDecoder.defaultMaximumFrameLength,
-        silenceLimit: Duration = defaultSilenceLimit,
+        _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
+    ) async throws -> Result {
+        // Never told of a request, so it never gives the connection up.
+        try await withChannel(to: address, trust: trust, clientCertificate: clientCertificate, maximumFrameLength: maximumFrameLength,
+                              silence: SilenceWatch(limit: defaultSilenceLimit), body)
+    }
+
+    static func withChannel<Result: Sendable>(
+        to address: ServerAddress,
+        trust: ServerTrust,
+        clientCertificate: ClientCertificate?,
+        maximumFrameLength: Int,
+        silence: SilenceWatch,
         _ body: (NIOAsyncChannelInboundStream<ByteBuffer>, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> Result
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
         let tlsFailure = NIOLockedValueBox<(any Error)?>(nil)
-        let fellSilent = NIOLockedValueBox(false)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         switch trust {
@@ -99,8 +113,9 @@ public struct ServerConnection: ServerRequester {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         let setUp: @Sendable (any NIOCore.Channel) -> EventLoopFuture<Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: TimeAmount(silenceLimit)))
-                try channel.pipeline.syncOperations.addHandler(SilenceCloser(fellSilent: fellSilent))
+                // Idle events come every quarter of the limit while nothing is read; the watch decides.
+                try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .nanoseconds(TimeAmount(silence.limit).nanoseconds / 4)))
+                try channel.pipeline.syncOperations.addHandler(SilenceCloser(silence: silence))
                 let handler: NIOSSLClientHandler
                 if case .fingerprint(let pinned) = trust {
                     let expected = pinned.lowercased()
@@ -141,8 +156,8 @@ public struct ServerConnection: ServerRequester {
                 throw error
             } catch {
                 // Given up for silence, the request sees only a closed channel or a missing answer.
-                if fellSilent.withLockedValue({ $0 }) {
-                    throw ReplicaError("the server at \(address.host):\(address.port) sent nothing for \(silenceLimit.components.seconds) s, "
+                if silence.fellSilent {
+                    throw ReplicaError("the server at \(address.host):\(address.port) sent nothing for \(silence.limit.components.seconds) s, "
                         + "so the connection was given up: is the server stopped or overloaded, or is the network dropping packets? "
                         + "Nothing half-done was kept; run the command again.")
                 }
@@ -208,9 +223,11 @@ public struct ServerConnection: ServerRequester {
 
     var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
     var requests: ConnectionCodec
+    let silence: SilenceWatch
     public var pushLimits: PushLimits? { requests.pushLimits }
 
     public mutating func send(_ makeMessage: (UInt64) -> ClientMessage) async throws -> UInt64 {
+        silence.requestSent()
         do {
             return try await requests.send(makeMessage)
         } catch let error where error is IOError || (error as? ChannelError).map({ $0 == .ioOnClosedChannel || $0 == .alreadyClosed }) == true {
@@ -243,6 +260,7 @@ public struct ServerConnection: ServerRequester {
                 throw ReplicaError("the server answered request \(reply.requestID.map(String.init) ?? "?") while request \(id) was due; is it an ArticleSync server of a compatible version?")
             }
             requests.adopt(reply)
+            silence.answerRead()
             return reply
         }
     }
@@ -271,26 +289,6 @@ final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
             failure.withLockedValue { if $0 == nil { $0 = error } }
         }
         context.fireErrorCaught(error)
-    }
-}
-
-/// Closes the connection when the `IdleStateHandler` in front of it reports that nothing was read
-/// for its limit, and notes why, for the error the request gets.
-final class SilenceCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = NIOAny
-    let fellSilent: NIOLockedValueBox<Bool>
-
-    init(fellSilent: NIOLockedValueBox<Bool>) {
-        self.fellSilent = fellSilent
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            fellSilent.withLockedValue { $0 = true }
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }
 

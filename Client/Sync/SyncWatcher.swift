@@ -58,8 +58,7 @@ public struct SyncWatcher: Sendable {
         let token = try directory.readToken()
         let (tick, heartbeat) = (self.tick, self.heartbeat)
         try await ServerConnection.withChannel(
-            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
-            silenceLimit: engine.silenceLimit
+            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate
         ) { inbound, outbound in
             let (events, sink) = AsyncStream<LinkEvent>.makeStream()
             try await withThrowingTaskGroup(of: Void.self) { group in
