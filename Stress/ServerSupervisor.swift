@@ -52,14 +52,9 @@ public final class ServerSupervisor: @unchecked Sendable {
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let process = Process()
             let arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
-            if let fileSizeLimitKiB {
-                // bash counts `ulimit -f` in KiB; an ignored signal stays ignored across exec.
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimitKiB) && exec \"$0\" \"$@\"", executable] + arguments
-            } else {
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-            }
+            let command = fileSizeLimitKiB.map { fileSizeLimited(executable, arguments, kib: $0) } ?? (executable: executable, arguments: arguments)
+            process.executableURL = URL(fileURLWithPath: command.executable)
+            process.arguments = command.arguments
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             process.standardOutput = log
             process.standardError = log
@@ -126,6 +121,13 @@ public final class ServerSupervisor: @unchecked Sendable {
 public struct SupervisorError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// `executable` with `arguments`, run so that no file it writes can grow past `kib` KiB and a write
+/// past that fails (SIGXFSZ ignored) as on a full disk: the command line that does it.
+public func fileSizeLimited(_ executable: String, _ arguments: [String], kib: Int) -> (executable: String, arguments: [String]) {
+    // bash counts `ulimit -f` in KiB; an ignored signal stays ignored across exec.
+    ("/bin/bash", ["-c", "trap '' XFSZ; ulimit -f \(kib) && exec \"$0\" \"$@\"", executable] + arguments)
 }
 
 /// Runs a program to completion (at most `timeout` seconds), collecting its output through files;

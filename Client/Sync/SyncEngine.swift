@@ -47,7 +47,8 @@ public struct SyncEngine: Sendable {
     public var offeredEncodings: [WireEncoding] = [.binaryStored, .binary]
     /// Settles conflicts the merge cannot by taking this side for overlapping edits (`sync --prefer`).
     public var prefer: MergeSide?
-    /// How long a connection may stay silent before it is given up (`ServerConnection`).
+    /// How long a request may wait with nothing arriving before the connection is given up
+    /// (`ServerConnection.defaultSilenceLimit`).
     public var silenceLimit = ServerConnection.defaultSilenceLimit
     /// Told after every pulled batch of a download (for progress bars).
     public var progress: (@Sendable (SyncProgress) -> Void)?

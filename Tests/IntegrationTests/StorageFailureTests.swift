@@ -55,7 +55,8 @@ import Testing
         try a.ok(["sync"])
         let b = try workspace.replica("b", token: token)
 
-        let failed = try runProgram("/bin/bash", ["-c", "trap '' XFSZ; ulimit -f 512 && exec \"$0\" \"$@\"", Products.client, "-C", b.path, "sync"])
+        let limited = fileSizeLimited(Products.client, ["-C", b.path, "sync"], kib: 512)
+        let failed = try runProgram(limited.executable, limited.arguments)
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("the replica's database could not be read or written") || failed.stderr.contains("the disk holding the replica is full"),
                 "\(failed.stderr)")
