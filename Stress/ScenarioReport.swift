@@ -25,7 +25,8 @@ public struct ScenarioReport: Sendable, CustomStringConvertible {
 }
 
 /// Checks shared by the scenarios: the log is sound, every acknowledged edit is in the server's
-/// final state, and every replica holds exactly the server's collection.
+/// final state, every replica holds exactly the server's collection, and none took the server's log
+/// for replaced (none is: the server restarts on the same files).
 enum FinalChecks {
     static func verify(_ report: inout ScenarioReport, changeLogPath: String, clients: [StressClient]) async throws {
         let log = try SQLiteChangeLog(path: changeLogPath)
@@ -57,6 +58,9 @@ enum FinalChecks {
             }
         }
         report.figure("acknowledged edits checked", acknowledged)
+        for client in clients where client.redownloads > 0 {
+            report.problem("\(client.name) downloaded the collection again \(client.redownloads) time(s), though the server's log was never replaced")
+        }
 
         let serverDigest = CollectionDigest.compute(articles.values.map { (id: $0.idString, contentHash: $0.contentHash) })
         for client in clients {

@@ -23,6 +23,9 @@ public struct StressClient: Sendable {
     public private(set) var unacknowledged: [Marker] = []
     public private(set) var acknowledged: [Marker] = []
     public private(set) var syncFailures = 0
+    /// Syncs that downloaded the collection again because the server's log looked replaced or put
+    /// back (`SyncReport.redownloaded`). No scenario replaces it, so any is a false alarm.
+    public private(set) var redownloads = 0
     private var counter = 0
 
     public init(name: String, root: String, server: String, token: String, fingerprint: String) throws {
@@ -64,6 +67,7 @@ public struct StressClient: Sendable {
             var logger = Logger(label: "stress-\(name)")
             logger.logLevel = .critical
             let report = try await SyncEngine(directory: directory, replica: replica, logger: logger).sync()
+            if report.redownloaded { redownloads += 1 }
             if report.pending == 0 && report.unresolvedConflicts == 0 {
                 acknowledged += unacknowledged
                 unacknowledged.removeAll()

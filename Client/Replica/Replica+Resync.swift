@@ -2,7 +2,8 @@ import ArticleSyncShared
 import GRDB
 
 /// Recovery when the server's database is replaced (restored from a backup or recreated), which the
-/// server announces with a new epoch in `welcome`.
+/// server announces with a new epoch in `welcome`, or goes back to an older copy of its files, which
+/// keeps the epoch but no longer holds the latest change this replica received (`SeenChange`).
 ///
 /// The replica downloads the collection again from seq 0. Articles the server still has take the
 /// server's state, and local edits are merged onto it like any concurrent edit. Articles the server
@@ -10,22 +11,38 @@ import GRDB
 /// holds is silently dropped. The list of articles not yet seen again is a table, so an interrupted
 /// re-download resumes instead of starting over.
 extension Replica {
-    /// Records the server's identity from `welcome`; returns true when its epoch changed.
-    public func noteServer(serverID: String, epoch: String) throws -> Bool {
+    /// Records the server's identity from `welcome`; returns true when the replica is to download
+    /// the collection again: the epoch changed, or the server's log lost changes this replica saw.
+    /// `lastSeenHeld` is the server's answer about `SyncState.lastSeen`; without one (a server older
+    /// than the field, or nothing seen yet) a head seq below what this replica saw tells the same.
+    public func noteServer(serverID: String, epoch: String, headSeq: Int64, lastSeenHeld: Bool?) throws -> Bool {
         // Usually nothing changed: a read, and no write transaction (each costs an fsync).
         let known = try syncState()
-        if known.serverID == serverID && known.epoch == epoch { return false }
+        let historyLost = lastSeenHeld == false || (lastSeenHeld == nil && max(known.cursor, known.lastSeen?.seq ?? 0) > headSeq)
+        if known.serverID == serverID && known.epoch == epoch && !historyLost { return false }
         return try pool.write { db in
             let state = try Self.syncState(db)
-            let replaced = state.epoch != nil && state.epoch != epoch
+            let replaced = state.epoch != nil && (state.epoch != epoch || historyLost)
             if replaced {
                 try db.execute(sql: "DELETE FROM resync")
                 try db.execute(sql: "INSERT INTO resync (articleID) SELECT id FROM article")
-                try db.execute(sql: "UPDATE syncState SET cursor = 0 WHERE id = 1")
+                try db.execute(sql: """
+                    UPDATE syncState SET cursor = 0,
+                        seenSeq = NULL, seenArticleID = NULL, seenVersion = NULL, seenContentHash = NULL, seenMutationID = NULL
+                    WHERE id = 1
+                    """)
             }
             try db.execute(sql: "UPDATE syncState SET serverID = ?, epoch = ? WHERE id = 1", arguments: [serverID, epoch])
             return replaced
         }
+    }
+
+    /// Keeps `change` as the latest change received from the server, unless a later one is kept.
+    static func noteSeen(_ change: SeenChange, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE syncState SET seenSeq = ?, seenArticleID = ?, seenVersion = ?, seenContentHash = ?, seenMutationID = ?
+            WHERE id = 1 AND (seenSeq IS NULL OR seenSeq < ?)
+            """).execute(arguments: [change.seq, change.articleID, change.version, change.contentHash, change.mutationID, change.seq])
     }
 
     /// After a complete re-download: queues every article the server did not send back as a new

@@ -51,6 +51,11 @@ extension Replica {
                 }
             }
             try db.cachedStatement(sql: "UPDATE syncState SET cursor = MAX(cursor, ?) WHERE id = 1").execute(arguments: [cursor])
+            // The server's state as it sent it, whatever a merge made of it here.
+            if let (latest, storedForm) = zip(articles, stored).max(by: { $0.0.seq < $1.0.seq }) {
+                try Self.noteSeen(SeenChange(seq: latest.seq, articleID: latest.idString, version: latest.version, contentHash: storedForm.contentHash,
+                                             mutationID: latest.mutationID), db)
+            }
             return tally
         }
     }
@@ -116,9 +121,11 @@ extension Replica {
     /// `applyPushResults`'s work, inside a write transaction.
     static func apply(_ results: [MutationResult], _ db: Database) throws -> SyncTally {
         var tally = SyncTally()
+        var latest: SeenChange?
         for result in results {
-            if result.status == .applied || result.status == .duplicate, try Self.acknowledgeLastEdit(result, db) {
+            if result.status == .applied || result.status == .duplicate, let seen = try Self.acknowledgeLastEdit(result, db) {
                 tally.accepted += 1
+                if seen.seq > latest?.seq ?? 0 { latest = seen }
                 continue
             }
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.outboxEntryColumns) FROM outbox WHERE mutationID = ?"), arguments: [result.mutationID]) else {
@@ -135,6 +142,9 @@ extension Replica {
                 accepted.seq = seq
                 try Self.acknowledge(through: entry.position, articleID: entry.articleID, serverState: accepted, db)
                 tally.accepted += 1
+                if seq > latest?.seq ?? 0 {
+                    latest = SeenChange(seq: seq, articleID: entry.articleID, version: version, contentHash: accepted.contentHash, mutationID: entry.mutationID)
+                }
             case .conflict:
                 guard let theirs = result.article else {
                     throw ReplicaError("the server reported a conflict on \(entry.articleID) without its article; the server is faulty")
@@ -145,14 +155,16 @@ extension Replica {
                 tally.rejected += 1
             }
         }
+        if let latest { try noteSeen(latest, db) }
         return tally
     }
 
     /// The usual acknowledgement: of the only edit queued for an article not in conflict, whose
     /// entry stands for the article's current state (see `enqueue`). The article's row then holds
     /// exactly what the server accepted, so only its version and seq change, without decoding or
-    /// hashing it again. Returns false, changing nothing, when the general path is needed.
-    static func acknowledgeLastEdit(_ result: MutationResult, _ db: Database) throws -> Bool {
+    /// hashing it again. Returns the change the server made of it, or nil, changing nothing, when
+    /// the general path is needed.
+    static func acknowledgeLastEdit(_ result: MutationResult, _ db: Database) throws -> SeenChange? {
         guard let version = result.version, let seq = result.seq,
               let entry = try Row.fetchOne(db.cachedStatement(sql: """
                   SELECT position, articleID FROM outbox AS entry
@@ -160,14 +172,16 @@ extension Replica {
                     AND NOT EXISTS (SELECT 1 FROM outbox WHERE articleID = entry.articleID AND position != entry.position)
                     AND NOT EXISTS (SELECT 1 FROM conflict WHERE articleID = entry.articleID)
                   """), arguments: [result.mutationID]),
-              let state = try Data.fetchOne(db.cachedStatement(sql: "SELECT state FROM article WHERE id = ?"), arguments: [entry["articleID"] as String])
-        else { return false }
+              let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, contentHash FROM article WHERE id = ?"),
+                                         arguments: [entry["articleID"] as String])
+        else { return nil }
         let id: String = entry["articleID"]
+        let state: Data = row["state"]
         let restamped = try CheckedStorageForm(trusting: Array(state)).restamped(version: version, seq: seq)
         try db.cachedStatement(sql: "DELETE FROM outbox WHERE position = ?").execute(arguments: [entry["position"] as Int64])
         try setBase(nil, for: id, db)
         try db.cachedStatement(sql: "UPDATE article SET version = ?, seq = ?, state = ? WHERE id = ?").execute(arguments: [version, seq, Data(restamped), id])
-        return true
+        return SeenChange(seq: seq, articleID: id, version: version, contentHash: row["contentHash"], mutationID: result.mutationID)
     }
 
     public func markSynced() throws {

@@ -184,6 +184,17 @@ public struct Replica: Sendable {
                 CREATE INDEX outbox_by_article ON outbox (articleID, position);
                 """)
         }
+        // The latest change received from the server, which `hello` names so that a server whose
+        // change log went back to an older copy is noticed (see `SeenChange`).
+        migrator.registerMigration("v3 last seen change") { db in
+            try db.execute(sql: """
+                ALTER TABLE syncState ADD COLUMN seenSeq INTEGER;
+                ALTER TABLE syncState ADD COLUMN seenArticleID TEXT;
+                ALTER TABLE syncState ADD COLUMN seenVersion INTEGER;
+                ALTER TABLE syncState ADD COLUMN seenContentHash TEXT;
+                ALTER TABLE syncState ADD COLUMN seenMutationID TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -205,9 +216,14 @@ public struct Replica: Sendable {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM syncState WHERE id = 1") else {
             throw ReplicaError("this replica has no server configured; run `articlesync init` again")
         }
+        var lastSeen: SeenChange?
+        if let seq: Int64 = row["seenSeq"], let articleID: String = row["seenArticleID"], let version: Int64 = row["seenVersion"],
+           let contentHash: String = row["seenContentHash"], let mutationID: String = row["seenMutationID"] {
+            lastSeen = SeenChange(seq: seq, articleID: articleID, version: version, contentHash: contentHash, mutationID: mutationID)
+        }
         return SyncState(server: row["server"], collection: row["collection"], fingerprint: row["fingerprint"],
                          clientID: row["clientID"], serverID: row["serverID"], epoch: row["epoch"],
-                         cursor: row["cursor"], lastSyncAt: row["lastSyncAt"])
+                         cursor: row["cursor"], lastSyncAt: row["lastSyncAt"], lastSeen: lastSeen)
     }
 
     /// Pins a new server fingerprint (after the operator changed the server's certificate).

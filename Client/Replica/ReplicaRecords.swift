@@ -14,6 +14,9 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// The change-feed position everything up to which is in this replica.
     public var cursor: Int64
     public var lastSyncAt: String?
+    /// The latest change received from the server (see `SeenChange`); nil before the first, and
+    /// after the server's database was replaced until the download again brings one.
+    public var lastSeen: SeenChange?
 }
 
 /// What listing an article shows, read from its row's columns without decoding its text.

@@ -27,7 +27,7 @@ struct ConnectionCodec {
     /// Switches encoding if `answer` is a `welcome` that names one, and keeps its push limits.
     mutating func adopt(_ answer: ServerMessage) {
         codec.adopt(answer)
-        if case .welcome(_, _, _, _, _, _, _, let limits) = answer { pushLimits = limits }
+        if case .welcome(_, _, _, _, _, _, _, let limits, _) = answer { pushLimits = limits }
     }
 
     /// Decodes a frame from the server.

@@ -81,12 +81,13 @@ public struct SyncEngine: Sendable {
     func hello(_ connection: inout some ServerRequester, state: SyncState, token: String, into report: inout SyncReport) async throws -> Int64 {
         let welcome = try await connection.request {
             .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
-                   encodings: offeredEncodings)
+                   encodings: offeredEncodings, lastSeen: state.lastSeen)
         }
-        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _, _) = welcome else {
+        guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _, _, let lastSeenHeld) = welcome else {
             throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
         }
-        report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch) || report.redownloaded
+        report.redownloaded = try replica.noteServer(serverID: serverID, epoch: epoch, headSeq: headSeq, lastSeenHeld: lastSeenHeld)
+            || report.redownloaded
         report.readOnly = access != "write"
         logger.debug("connected", metadata: ["server": "\(serverID)", "head": "\(headSeq)"])
         return headSeq

@@ -9,6 +9,11 @@ public protocol ChangeLogStore: Sendable {
     /// Checks a bearer token for a collection. Throws ``AccessError`` when it does not grant access.
     func authorize(token: String, collection: String) async throws -> AccessGrant
     func headSeq(collectionID: Int64) async throws -> Int64
+    /// Whether the collection's log holds `change`: that seq, for that article at that version,
+    /// with that content, made by that mutation. False for a change log put back from an older
+    /// copy of its files, which never saw the change or numbered another one with its seq (see
+    /// `SeenChange`).
+    func holds(_ change: SeenChange, collectionID: Int64) async throws -> Bool
     /// Articles of the collection whose latest change is after `cursor`, oldest first: at most
     /// `limit` of them, and no more than `byteBudget` bytes of articles (but always at first one).
     /// Articles whose seq lies in a `skip` range are left out; the cursor still moves past them.

@@ -35,6 +35,15 @@ extension SQLiteChangeLog: ChangeLogStore {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM article WHERE collectionID = ?"), arguments: [collectionID]) ?? 0
     }
 
+    public func holds(_ change: SeenChange, collectionID: Int64) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db.cachedStatement(sql: """
+                SELECT EXISTS (SELECT 1 FROM change
+                               WHERE seq = ? AND collectionID = ? AND articleID = ? AND version = ? AND contentHash = ? AND mutationID = ?)
+                """), arguments: [change.seq, collectionID, change.articleID, change.version, change.contentHash, change.mutationID]) ?? false
+        }
+    }
+
     public func pull(collectionID: Int64, after cursor: Int64, limit: Int, byteBudget: Int, skip: [ClosedRange<Int64>]) async throws -> ChangeBatch {
         let limit = max(1, limit)
         let skip = Array(skip.prefix(maximumPullSkipRanges))

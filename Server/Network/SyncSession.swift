@@ -75,7 +75,7 @@ struct SyncSession {
                                 registryKey = registry.open(clientID: peer.clientID, collection: peer.grant.collection, address: address)
                             }
                             try await outbound.write(try codec.encode(reply))
-                            if case .welcome(_, _, _, _, _, _, let agreed, _) = reply { codec.encoding = agreed }
+                            if case .welcome(_, _, _, _, _, _, let agreed, _, _) = reply { codec.encoding = agreed }
                         }
                     } catch let refusal as Refusal {
                         logger.notice("refused", metadata: ["code": "\(refusal.code.rawValue)", "reason": "\(refusal.message)"])
@@ -118,6 +118,19 @@ struct SyncSession {
                        message: "\(what); try again later, and tell the server's operator if it goes on (its log says more)")
     }
 
+    /// Whether the change log holds the change a client names in `hello`. When it does not, the log
+    /// lost changes a client saw: the operator is told, since only replicas can send them back.
+    func holds(_ change: SeenChange, collectionID: Int64, logger: Logger) async throws -> Bool {
+        let held = try await store.holds(change, collectionID: collectionID)
+        if !held {
+            logger.warning("""
+                the client has seen a change this change log does not hold (was the log put back from an older copy of its files?); \
+                the client downloads the collection again and sends back what it holds that the log lacks
+                """, metadata: ["seq": "\(change.seq)", "article": "\(change.articleID)", "version": "\(change.version)"])
+        }
+        return held
+    }
+
     /// Answers a connection the server cannot take with one `error` and closes it.
     func refuse(_ connection: SyncServer.Connection, reason: String) async {
         let codec = MessageCodec()  // the first frame is hello, so the answer is JSON
@@ -133,7 +146,7 @@ struct SyncSession {
     /// `encoding` is what the answer will be written in.
     func handle(_ message: ClientMessage, peer: inout Peer?, logger: inout Logger, subscription: Int?, encoding: WireEncoding,
                 subscribe: (Int64) -> Void) async throws -> ServerMessage {
-        if case .hello(let id, let version, let clientID, let token, let collection, let offered) = message {
+        if case .hello(let id, let version, let clientID, let token, let collection, let offered, let lastSeen) = message {
             guard peer == nil else { throw Refusal(id: id, code: .badMessage, message: "hello was already sent on this connection") }
             guard version == articleSyncProtocolVersion else {
                 throw Refusal(id: id, code: .unsupportedVersion,
@@ -146,10 +159,13 @@ struct SyncSession {
             peer = Peer(clientID: clientID, token: token, grant: grant)
             logger[metadataKey: "client"] = "\(clientID)"
             logger.info("opened", metadata: ["collection": "\(collection)", "access": "\(grant.access.rawValue)"])
+            var lastSeenHeld: Bool?
+            if let lastSeen { lastSeenHeld = try await holds(lastSeen, collectionID: grant.collectionID, logger: logger) }
             return .welcome(id: id, protocolVersion: articleSyncProtocolVersion, serverID: storeIdentity.serverID,
                             epoch: storeIdentity.epoch, headSeq: try await store.headSeq(collectionID: grant.collectionID),
                             access: grant.access.rawValue, encoding: MessageCodec.choose(from: offered),
-                            pushLimits: PushLimits(mutations: configuration.maximumMutationsPerPush, frameBytes: configuration.maximumFrameLength))
+                            pushLimits: PushLimits(mutations: configuration.maximumMutationsPerPush, frameBytes: configuration.maximumFrameLength),
+                            lastSeenHeld: lastSeenHeld)
         }
         guard let current = peer else {
             throw Refusal(id: message.id, code: .helloRequired, message: "send hello (protocol version, client id, token, collection) first")

@@ -52,7 +52,7 @@ public struct MessageCodec: Sendable {
 
     /// The client's half of the negotiation: after a `welcome`, speak what it names.
     public mutating func adopt(_ message: ServerMessage) {
-        if case .welcome(_, _, _, _, _, _, let agreed, _) = message { encoding = agreed }
+        if case .welcome(_, _, _, _, _, _, let agreed, _, _) = message { encoding = agreed }
     }
 
     /// The server's half: the best encoding of the client's offer that this build speaks.

@@ -10,7 +10,7 @@ protocol BinaryWritable {
 extension ClientMessage: BinaryWritable {
     func write(to writer: inout BinaryWireWriter) {
         switch self {
-        case .hello(let id, let version, let clientID, let token, let collection, let encodings):
+        case .hello(let id, let version, let clientID, let token, let collection, let encodings, let lastSeen):
             writer.tag(1)
             writer.unsigned(id)
             writer.int(version)
@@ -18,6 +18,13 @@ extension ClientMessage: BinaryWritable {
             writer.string(token)
             writer.string(collection)
             writer.array(encodings) { $0.string($1.rawValue) }
+            writer.optional(lastSeen) { writer, seen in
+                writer.int(seen.seq)
+                writer.string(seen.articleID)
+                writer.int(seen.version)
+                writer.string(seen.contentHash)
+                writer.string(seen.mutationID)
+            }
         case .pull(let id, let cursor, let limit, let skip):
             writer.tag(2)
             writer.unsigned(id)
@@ -49,7 +56,11 @@ extension ClientMessage: BinaryWritable {
         case 1:
             self = .hello(id: id, protocolVersion: Int(try reader.int()), clientID: try reader.string(), token: try reader.string(),
                           collection: try reader.string(),
-                          encodings: try reader.array { reader throws(MessageDecodingError) in try reader.string() }.compactMap(WireEncoding.init(rawValue:)))
+                          encodings: try reader.array { reader throws(MessageDecodingError) in try reader.string() }.compactMap(WireEncoding.init(rawValue:)),
+                          lastSeen: try reader.optional { reader throws(MessageDecodingError) in
+                              SeenChange(seq: try reader.int(), articleID: try reader.string(), version: try reader.int(), contentHash: try reader.string(),
+                                     mutationID: try reader.string())
+                          })
         case 2:
             let cursor = try reader.int()
             let limit = try reader.int()
@@ -77,7 +88,7 @@ extension ClientMessage: BinaryWritable {
 extension ServerMessage: BinaryWritable {
     func write(to writer: inout BinaryWireWriter) {
         switch self {
-        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits):
+        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits, let lastSeenHeld):
             writer.tag(0x81)
             writer.unsigned(id)
             writer.int(version)
@@ -91,6 +102,7 @@ extension ServerMessage: BinaryWritable {
                 writer.int(pushLimits.mutations)
                 writer.int(pushLimits.frameBytes)
             }
+            writer.optional(lastSeenHeld) { $0.bool($1) }
         case .changes(let id, let articles, let cursor, let more):
             writer.tag(0x82)
             writer.unsigned(id)
@@ -151,8 +163,9 @@ extension ServerMessage: BinaryWritable {
                 throw MessageDecodingError(reason: "welcome names the unknown encoding \"\(encodingName)\"")
             }
             let pushLimits = try reader.bool() ? PushLimits(mutations: Int(try reader.int()), frameBytes: Int(try reader.int())) : nil
+            let lastSeenHeld = try reader.optional { reader throws(MessageDecodingError) in try reader.bool() }
             self = .welcome(id: id, protocolVersion: version, serverID: serverID, epoch: epoch, headSeq: headSeq, access: access, encoding: encoding,
-                            pushLimits: pushLimits)
+                            pushLimits: pushLimits, lastSeenHeld: lastSeenHeld)
         case 0x82:
             self = .changes(id: try reader.unsigned(), articles: try reader.array { reader throws(MessageDecodingError) in try reader.changedArticle() },
                             cursor: try reader.int(), more: try reader.bool())

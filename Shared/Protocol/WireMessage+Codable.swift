@@ -3,7 +3,7 @@
 enum WireKey: String, CodingKey {
     case type, id, protocolVersion, clientID, token, collection, cursor, limit, mutations
     case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message, entries
-    case encodings, encoding, skip, maxPushMutations, maxFrameBytes
+    case encodings, encoding, skip, maxPushMutations, maxFrameBytes, lastSeen, lastSeenHeld
 }
 
 extension ClientMessage: Codable {
@@ -20,7 +20,8 @@ extension ClientMessage: Codable {
                 token: try c.decode(String.self, forKey: .token),
                 collection: try c.decode(String.self, forKey: .collection),
                 // Encodings this build does not know are left out, not refused.
-                encodings: (try c.decodeIfPresent([String].self, forKey: .encodings) ?? []).compactMap(WireEncoding.init(rawValue:))
+                encodings: (try c.decodeIfPresent([String].self, forKey: .encodings) ?? []).compactMap(WireEncoding.init(rawValue:)),
+                lastSeen: try c.decodeIfPresent(SeenChange.self, forKey: .lastSeen)
             )
         case "pull":
             self = .pull(id: id, cursor: try c.decode(Int64.self, forKey: .cursor), limit: try c.decode(Int.self, forKey: .limit),
@@ -45,12 +46,13 @@ extension ClientMessage: Codable {
         try c.encode(id, forKey: .id)
         try c.encode(type, forKey: .type)
         switch self {
-        case .hello(_, let version, let clientID, let token, let collection, let encodings):
+        case .hello(_, let version, let clientID, let token, let collection, let encodings, let lastSeen):
             try c.encode(version, forKey: .protocolVersion)
             try c.encode(clientID, forKey: .clientID)
             try c.encode(token, forKey: .token)
             try c.encode(collection, forKey: .collection)
             if !encodings.isEmpty { try c.encode(encodings.map(\.rawValue), forKey: .encodings) }
+            try c.encodeIfPresent(lastSeen, forKey: .lastSeen)
         case .pull(_, let cursor, let limit, let skip):
             try c.encode(cursor, forKey: .cursor)
             try c.encode(limit, forKey: .limit)
@@ -82,7 +84,8 @@ extension ServerMessage: Codable {
                 // Absent from older servers.
                 pushLimits: try c.decodeIfPresent(Int.self, forKey: .maxPushMutations).flatMap { mutations in
                     try c.decodeIfPresent(Int.self, forKey: .maxFrameBytes).map { PushLimits(mutations: mutations, frameBytes: $0) }
-                }
+                },
+                lastSeenHeld: try c.decodeIfPresent(Bool.self, forKey: .lastSeenHeld)
             )
         case "changes":
             self = .changes(
@@ -122,7 +125,7 @@ extension ServerMessage: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: WireKey.self)
         switch self {
-        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits):
+        case .welcome(let id, let version, let serverID, let epoch, let headSeq, let access, let encoding, let pushLimits, let lastSeenHeld):
             try c.encode("welcome", forKey: .type)
             try c.encode(id, forKey: .id)
             try c.encode(version, forKey: .protocolVersion)
@@ -135,6 +138,7 @@ extension ServerMessage: Codable {
                 try c.encode(pushLimits.mutations, forKey: .maxPushMutations)
                 try c.encode(pushLimits.frameBytes, forKey: .maxFrameBytes)
             }
+            try c.encodeIfPresent(lastSeenHeld, forKey: .lastSeenHeld)
         case .changes(let id, let articles, let cursor, let more):
             try c.encode("changes", forKey: .type)
             try c.encode(id, forKey: .id)

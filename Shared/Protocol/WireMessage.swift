@@ -100,6 +100,21 @@ public struct ChangedArticle: Sendable, Hashable, Codable {
         }
     }
 
+    /// `article.version` and `article.seq`, without reading a storage form.
+    public var version: Int64 {
+        switch content {
+        case .article(let article): article.version
+        case .stored(let form): form.version
+        }
+    }
+
+    public var seq: Int64 {
+        switch content {
+        case .article(let article): article.seq
+        case .stored(let form): form.seq
+        }
+    }
+
     /// Equal when they carry the same article and mutation, however the article travelled.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.mutationID == rhs.mutationID && lhs.clientID == rhs.clientID && lhs.article == rhs.article
@@ -145,8 +160,10 @@ public enum WireEncoding: String, Sendable, Hashable, CaseIterable, Codable {
 
 /// Messages a client sends. Every one carries a request `id` that the answer repeats.
 public enum ClientMessage: Sendable, Hashable {
-    /// `encodings`: those the client can speak besides JSON, best first.
-    case hello(id: UInt64, protocolVersion: Int, clientID: String, token: String, collection: String, encodings: [WireEncoding] = [])
+    /// `encodings`: those the client can speak besides JSON, best first. `lastSeen`: the latest
+    /// change this replica received from the server, if any (see `SeenChange`).
+    case hello(id: UInt64, protocolVersion: Int, clientID: String, token: String, collection: String, encodings: [WireEncoding] = [],
+               lastSeen: SeenChange? = nil)
     /// `skip`: seq ranges the client already holds exactly (its own pushes acknowledged on this
     /// connection); the server leaves those articles out but moves the cursor past them.
     case pull(id: UInt64, cursor: Int64, limit: Int, skip: [ClosedRange<Int64>] = [])
@@ -159,7 +176,7 @@ public enum ClientMessage: Sendable, Hashable {
 
     public var id: UInt64 {
         switch self {
-        case .hello(let id, _, _, _, _, _), .pull(let id, _, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
+        case .hello(let id, _, _, _, _, _, _), .pull(let id, _, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
              .subscribe(let id), .ping(let id): id
         }
     }
@@ -183,16 +200,18 @@ public enum ServerMessage: Sendable, Hashable {
     /// The request id this message answers; nil for unasked messages (`notify`, some `error`s).
     public var requestID: UInt64? {
         switch self {
-        case .welcome(let id, _, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
+        case .welcome(let id, _, _, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
              .manifest(let id, _), .pong(let id): id
         case .notify(let id, _), .error(let id, _, _): id
         }
     }
 
     /// `encoding`: what every later frame, in both directions, is written in. `pushLimits`: how
-    /// large a push this server takes (absent from servers older than the field).
+    /// large a push this server takes (absent from servers older than the field). `lastSeenHeld`:
+    /// whether this server's change log holds the change `hello` named as `lastSeen` (absent when
+    /// hello named none, and from servers older than the field).
     case welcome(id: UInt64, protocolVersion: Int, serverID: String, epoch: String, headSeq: Int64, access: String, encoding: WireEncoding = .json,
-                 pushLimits: PushLimits? = nil)
+                 pushLimits: PushLimits? = nil, lastSeenHeld: Bool? = nil)
     case changes(id: UInt64, articles: [ChangedArticle], cursor: Int64, more: Bool)
     case pushResult(id: UInt64, results: [MutationResult])
     case checksum(id: UInt64, checksum: String, count: Int, headSeq: Int64)
@@ -215,6 +234,34 @@ public struct PushLimits: Sendable, Hashable {
     public init(mutations: Int, frameBytes: Int) {
         self.mutations = mutations
         self.frameBytes = frameBytes
+    }
+}
+
+/// The change with the highest seq a replica has received from the server: pulled, or its own
+/// push acknowledged. `hello` names it and `welcome` says whether the server's change log holds it:
+/// that seq, for that article at that version, with that content, made by that mutation. The
+/// mutation id makes it that very change: a replica that sends an article again after a reset
+/// mints a new one, so the same content landing on the same seq by chance does not pass.
+///
+/// A change log put back from an older copy of its files (a disk snapshot, a copy of a stopped
+/// server's data directory) keeps its epoch, since nothing told it that it was replaced. Its seqs
+/// start again below what replicas have seen: without this check they kept their cursors, never
+/// sent back what the server lost, and skipped the new changes numbered at or below their cursor,
+/// while `sync` said "in step". A change log that does not hold the change is treated like a new
+/// epoch: the replica downloads the collection again (docs/RELIABILITY.md).
+public struct SeenChange: Sendable, Hashable, Codable {
+    public var seq: Int64
+    public var articleID: String
+    public var version: Int64
+    public var contentHash: String
+    public var mutationID: String
+
+    public init(seq: Int64, articleID: String, version: Int64, contentHash: String, mutationID: String) {
+        self.seq = seq
+        self.articleID = articleID
+        self.version = version
+        self.contentHash = contentHash
+        self.mutationID = mutationID
     }
 }
 

@@ -75,7 +75,8 @@ extension ArticleSyncCommand {
             var lines = ["pulled \(report.pulled), pushed \(report.pushed)"]
             if report.merged > 0 { lines.append("merged \(report.merged) article(s) edited here and on the server") }
             if report.resolvedByPreference > 0 { lines.append("settled \(report.resolvedByPreference) conflict(s) with --prefer") }
-            if report.redownloaded { lines.append("the server's database was replaced (new epoch): the collection was downloaded again; local edits were kept") }
+            if report.redownloaded { lines.append("the server's database was replaced, or went back to an older copy that lacks changes this replica had: "
+                                                 + "the collection was downloaded again and what the server lacked was sent back; local edits were kept") }
             if report.resent > 0 { lines.append("sent \(report.resent) article(s) again that the replaced server no longer had") }
             if report.rejected > 0 { lines.append("\(report.rejected) change(s) rejected by the server; `articlesync status` says why") }
             if report.readOnly && report.pending > 0 { lines.append("this replica's token is read-only: \(report.pending) local change(s) not pushed") }

@@ -142,6 +142,33 @@ import Testing
         #expect(batch.articles[0].article.version == 5 && batch.articles[0].article.title == "v5")
     }
 
+    @Test func theLogHoldsEveryChangeItMadeAndNothingElse() async throws {
+        var edited = article()
+        let first = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: edited)])
+        edited.title = "Edited"
+        let second = try await push([Mutation(mutationID: "m2", baseVersion: 1, article: edited)])
+        let (firstSeq, secondSeq) = (try #require(first[0].seq), try #require(second[0].seq))
+        edited.title = "Judul"
+        let old = SeenChange(seq: firstSeq, articleID: edited.idString, version: 1, contentHash: edited.contentHash, mutationID: "m1")
+        // An older version stays held: the log keeps the history, not only the latest state.
+        #expect(try await store.holds(old, collectionID: articles))
+        edited.title = "Edited"
+        let latest = SeenChange(seq: secondSeq, articleID: edited.idString, version: 2, contentHash: edited.contentHash, mutationID: "m2")
+        #expect(try await store.holds(latest, collectionID: articles))
+        // Any field that differs is another change, and so is a seq past the head or another collection.
+        var others = [latest, latest, latest, latest, latest, latest]
+        others[0].seq = secondSeq + 1
+        others[1].articleID = UUID().uuidString.lowercased()
+        others[2].version = 3
+        others[3].contentHash = old.contentHash
+        others[4].mutationID = "m3"
+        others[5].seq = firstSeq
+        for other in others { #expect(try await !store.holds(other, collectionID: articles), "\(other)") }
+        try store.createCollection(name: "other")
+        let other = try await store.authorize(token: try store.createToken(collection: "other", access: .write).token, collection: "other")
+        #expect(try await !store.holds(latest, collectionID: other.collectionID))
+    }
+
     @Test func collectionsAreSeparate() async throws {
         try store.createCollection(name: "other")
         let other = try await store.authorize(token: try store.createToken(collection: "other", access: .write).token, collection: "other")

@@ -11,6 +11,8 @@ import Testing
     var clientMessages: [ClientMessage] {
         [
             .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "articles", encodings: [.binary, .json]),
+            .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "articles", encodings: [.binary],
+                   lastSeen: SeenChange(seq: 42, articleID: "a", version: 3, contentHash: "h", mutationID: "m")),
             .pull(id: 2, cursor: 99, limit: 500),
             .pull(id: 3, cursor: 99, limit: 500, skip: [100...120, 130...130]),
             .push(id: 4, mutations: [Mutation(mutationID: "m1", baseVersion: 2, article: article),
@@ -25,6 +27,9 @@ import Testing
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary),
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary,
                      pushLimits: PushLimits(mutations: 3, frameBytes: 4 << 20)),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary, lastSeenHeld: false),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binary,
+                     pushLimits: PushLimits(mutations: 3, frameBytes: 4 << 20), lastSeenHeld: true),
             .changes(id: 2, articles: [changed, changed], cursor: 17, more: true),
             .changes(id: 2, articles: [], cursor: 0, more: false),
             .pushResult(id: 3, results: [
@@ -181,7 +186,7 @@ import Testing
         // An older client's hello has no offer; an unknown offer is dropped, not refused.
         let json = MessageCodec()
         let old = try json.decodeClientMessage(ByteBuffer(string: #"{"type":"hello","id":1,"protocolVersion":1,"clientID":"c","token":"t","collection":"a"}"#))
-        #expect(old == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: []))
+        #expect(old == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: [], lastSeen: nil))
         let future = try json.decodeClientMessage(ByteBuffer(string: #"{"type":"hello","id":1,"protocolVersion":1,"clientID":"c","token":"t","collection":"a","encodings":["zstd-v9","binary-v2","binary-v1"]}"#))
         #expect(future == .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "a", encodings: [.binaryStored, .binary]))
         // hello and welcome are JSON whatever comes after; the client switches when the welcome says so.
@@ -194,6 +199,12 @@ import Testing
         var other = MessageCodec()
         other.adopt(oldWelcome)
         #expect(other.encoding == .json)
+        // A server older than lastSeenHeld says nothing about the change hello named.
+        guard case .welcome(_, _, _, _, _, _, _, _, let lastSeenHeld) = oldWelcome else {
+            Issue.record("not a welcome: \(oldWelcome)")
+            return
+        }
+        #expect(lastSeenHeld == nil)
         // Skip ranges travel in JSON too, and a backward one is refused there as well.
         let pull = ClientMessage.pull(id: 2, cursor: 1, limit: 5, skip: [3...4])
         #expect(try json.decodeClientMessage(try json.encode(pull)) == pull)

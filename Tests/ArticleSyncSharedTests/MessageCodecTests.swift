@@ -10,6 +10,8 @@ import Testing
     @Test func clientMessagesRoundTrip() throws {
         let messages: [ClientMessage] = [
             .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "articles"),
+            .hello(id: 1, protocolVersion: 1, clientID: "c", token: "t", collection: "articles",
+                   lastSeen: SeenChange(seq: 42, articleID: "a", version: 3, contentHash: "h", mutationID: "m")),
             .pull(id: 2, cursor: 99, limit: 500),
             .push(id: 3, mutations: [Mutation(mutationID: "m1", baseVersion: 2, article: article)]),
             .checksum(id: 4),
@@ -28,6 +30,8 @@ import Testing
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write"),
             .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", encoding: .binaryStored,
                      pushLimits: PushLimits(mutations: 3, frameBytes: 4 << 20)),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", lastSeenHeld: false),
+            .welcome(id: 1, protocolVersion: 1, serverID: "s", epoch: "e", headSeq: 10, access: "write", lastSeenHeld: true),
             .changes(id: 2, articles: [changed], cursor: 17, more: true),
             .pushResult(id: 3, results: [
                 MutationResult(mutationID: "m1", status: .applied, version: 4, seq: 18),

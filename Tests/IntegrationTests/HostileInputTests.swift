@@ -100,7 +100,7 @@ import Testing
         for (name, bytes, text) in cases {
             let answer = try await setup.send(setup.hello(binary: true) + RawTLSClient.frame(bytes))
             #expect(answer.closedByServer, "\(name): the connection stays open")
-            guard case .welcome(_, _, _, _, _, _, .binary, _) = answer.messages.first else {
+            guard case .welcome(_, _, _, _, _, _, .binary, _, _) = answer.messages.first else {
                 Issue.record("\(name): no binary welcome: \(answer.messages)")
                 continue
             }

@@ -54,6 +54,70 @@ import Testing
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=5"))
     }
 
+    /// A change log put back from an older copy of its files (a disk snapshot, a copy of the stopped
+    /// server's data directory) keeps its epoch. Replicas used to keep their cursors: `sync` said
+    /// "in step" while the server lacked their edits, and they skipped the new changes numbered at
+    /// or below their cursors. Here the restored server takes more changes than it lost before the
+    /// older replicas come back, so its head is past their cursors and only the change each saw
+    /// last (`SeenChange`) can tell them.
+    @Test func aChangeLogPutBackFromAnOlderCopyOfItsFilesIsNoticedAndNothingIsLost() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let seeds = workspace.seedFiles
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", seeds[0], seeds[1]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+
+        // The stopped server's files, copied as any backup tool copies them.
+        let changeLog = workspace.server.dataDirectory + "/changelog.sqlite"
+        let snapshot = workspace.root + "/snapshot.sqlite"
+        let files = FileManager.default
+        workspace.server.stop()
+        for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: changeLog + suffix) {
+            try files.copyItem(atPath: changeLog + suffix, toPath: snapshot + suffix)
+        }
+        try workspace.server.start()
+
+        // Work the copy does not have: two articles and an edit by a, pulled by b.
+        try a.ok(["add", seeds[2], seeds[3]])
+        let first = String(try a.list().sorted { $0.id < $1.id }[0].id.prefix(8))
+        try a.ok(["set", first, "--title", "diubah setelah salinan"])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        #expect(try b.list().count == 4)
+
+        // The copy is put back; a new replica adds five articles, more than the server lost.
+        workspace.server.stop()
+        for suffix in ["", "-wal", "-shm"] {
+            try? files.removeItem(atPath: changeLog + suffix)
+            if files.fileExists(atPath: snapshot + suffix) { try files.copyItem(atPath: snapshot + suffix, toPath: changeLog + suffix) }
+        }
+        try workspace.server.start()
+        #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=2"))
+        let c = try workspace.replica("c", token: token)
+        let written = try (0..<4).map { try workspace.write("baru-\($0).txt", "Berita\n\nJudul baru \($0)\n\nIsi berita baru \($0).\n\n{viva}\n") }
+        try c.ok(["add", seeds[4]] + written)
+        try c.ok(["sync"])
+
+        for replica in [a, b] {
+            let synced = try replica.ok(["sync"])
+            #expect(synced.contains("database was replaced, or went back to an older copy"), "\(synced)")
+        }
+        try c.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(workspace.server.log.contains("the client has seen a change this change log does not hold"))
+
+        let hashes = try a.hashes()
+        #expect(hashes.count == 9)
+        #expect(try b.hashes() == hashes && c.hashes() == hashes)
+        #expect(try c.list().contains { $0.title == "diubah setelah salinan" }, "the edit the server lost was sent again")
+        for replica in [a, b, c] { #expect(try replica.ok(["verify"]).hasPrefix("in sync")) }
+        #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=9"))
+        #expect(try workspace.server.admin(["check"]).status == 0)
+    }
+
     @Test func aRetriedPushIsAnsweredDuplicateNeverASecondVersion() async throws {
         let workspace = try Workspace()
         let results = try await RawClient.pushTwice(token: try workspace.server.makeToken(access: "write"), server: workspace.server)

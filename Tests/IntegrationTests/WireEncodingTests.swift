@@ -124,7 +124,7 @@ import Testing
             // The second frame is garbage in either encoding, so the server answers and hangs up.
             let answer = try await RawTLSClient.exchange(hello + RawTLSClient.frame([0x42]), port: workspace.server.port,
                                                          fingerprint: workspace.server.fingerprint)
-            guard case .welcome(_, _, _, _, _, _, let encoding, _) = answer.messages.first else {
+            guard case .welcome(_, _, _, _, _, _, let encoding, _, _) = answer.messages.first else {
                 Issue.record("no welcome: \(answer.messages)")
                 continue
             }
