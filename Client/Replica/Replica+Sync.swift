@@ -245,8 +245,11 @@ extension Replica {
             if theirs.version > local.version { try store(theirs, storedForm: storedForm, db) }
             return
         }
-        // Our own edit coming back (its acknowledgement may have been lost): not a conflict.
-        if let own = entries.first(where: { $0.mutationID == change.mutationID }) {
+        // Our own edit coming back (its acknowledgement may have been lost): not a conflict. Only
+        // with the content it carries here: a copy of this replica (a directory copied, or put back
+        // from a backup, while edits were queued) sends the same mutation ids with its own later
+        // edits folded in, and taking the other copy's content for ours dropped them unseen.
+        if let own = entries.first(where: { $0.mutationID == change.mutationID }), own.article.hasSameContent(as: theirs) {
             try acknowledge(through: own.position, articleID: id, serverState: theirs, db)
             return
         }

@@ -96,8 +96,10 @@ extension SQLiteChangeLog: ChangeLogStore {
     /// Compare-and-set of one mutation inside the push transaction.
     static func apply(_ mutation: Mutation, collectionID: Int64, clientID: String, articleSizeLimit: Int, _ db: Database) throws -> MutationResult {
         let id = mutation.mutationID
-        if let earlier = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, seq FROM change WHERE clientID = ? AND mutationID = ?"), arguments: [clientID, id]) {
-            return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])
+        if let earlier = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT version, seq, articleID, contentHash FROM change WHERE clientID = ? AND mutationID = ?
+            """), arguments: [clientID, id]) {
+            return try answerRepeated(mutation, earlier: earlier, collectionID: collectionID, db)
         }
         if id.isEmpty || id.utf8.count > 100 {
             return MutationResult(mutationID: id, status: .rejected, reason: "the mutation id must be 1 to 100 bytes")
@@ -137,6 +139,31 @@ extension SQLiteChangeLog: ChangeLogStore {
             ON CONFLICT (collectionID, articleID) DO UPDATE SET version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash
             """).execute(arguments: [collectionID, articleID, article.version, article.seq, hash])
         return MutationResult(mutationID: id, status: .applied, version: article.version, seq: article.seq)
+    }
+
+    /// The answer to a mutation id this client pushed before. A retry carries what the first push
+    /// carried and is a `duplicate`. Other content under the same id comes from a copy of the
+    /// client's replica (a directory copied, or put back from a backup, while edits were queued):
+    /// both copies send the queued edits under the same ids, each with its own later edits folded
+    /// in. Answering `duplicate` made the second copy take its content for accepted, and its edits
+    /// were never sent; as a `conflict` with the current article it is merged and sent again under
+    /// a new id.
+    static func answerRepeated(_ mutation: Mutation, earlier: Row, collectionID: Int64, _ db: Database) throws -> MutationResult {
+        let id = mutation.mutationID
+        let articleID = mutation.article.idString
+        guard articleID == earlier["articleID"] as String else {
+            return MutationResult(mutationID: id, status: .rejected,
+                                  reason: "this client already used mutation id \(id) for another article; mint a new id for each edit")
+        }
+        if mutation.article.contentHash == earlier["contentHash"] as String {
+            return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])
+        }
+        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, seq FROM article WHERE collectionID = ? AND articleID = ?"),
+                                             arguments: [collectionID, articleID]) else {
+            throw ChangeLogDamage(message: "change \(earlier["seq"] as Int64) names article \(articleID), which the log does not hold")
+        }
+        let latest = try Self.change(current["seq"], db)
+        return MutationResult(mutationID: id, status: .conflict, version: current["version"], seq: latest.article.seq, article: latest)
     }
 
     /// Change `seq`: the article as it left it, and the mutation that made it.

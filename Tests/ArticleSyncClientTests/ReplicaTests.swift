@@ -111,6 +111,40 @@ import Testing
         #expect(try replica.conflicts().isEmpty)
     }
 
+    /// A copy of this replica (its directory copied, or put back from a backup, with this edit
+    /// queued) pushed the same mutation id with its own content. Its change, pulled or sent back in
+    /// a conflict answer, is not this replica's edit coming back: taking it for ours dropped the
+    /// edit made here without a word. It is merged, and what is left goes out under a new id.
+    @Test(arguments: [false, true]) func aChangeUnderOurMutationIDWithOtherContentIsMergedNotTakenForOurs(inConflictAnswer: Bool) throws {
+        defer { cleanUp() }
+        let article = try replica.add([sample()])[0]
+        let created = try replica.nextPush(limit: 10)
+        _ = try replica.applyPushResults([MutationResult(mutationID: created[0].mutationID, status: .applied, version: 1, seq: 1)])
+        try replica.update(article.idString) { $0.title = "edited here" }
+        let queued = try #require(try replica.outbox().first)
+
+        var copys = article
+        copys.tags = ["from the copy"]
+        copys.version = 2
+        copys.seq = 2
+        let change = ChangedArticle(article: copys, mutationID: queued.mutationID, clientID: "me")
+        if inConflictAnswer {
+            _ = try replica.nextPush(limit: 10)
+            _ = try replica.applyPushResults([MutationResult(mutationID: queued.mutationID, status: .conflict, version: 2, seq: 2, article: change)])
+        } else {
+            _ = try replica.applyPulled([change], cursor: 2)
+        }
+        let merged = try #require(try replica.article(article.idString))
+        #expect(merged.title == "edited here" && merged.tags == ["from the copy"])
+        let outbox = try replica.outbox()
+        #expect(outbox.count == 1)
+        #expect(outbox.first?.mutationID != queued.mutationID && outbox.first?.baseVersion == 2)
+        // Our own edit coming back as we sent it is still an acknowledgement.
+        let sent = try replica.nextPush(limit: 10)
+        _ = try replica.applyPulled([accepted(sent[0], version: 3, seq: 3)], cursor: 3)
+        #expect(try replica.outbox().isEmpty && replica.article(article.idString)?.version == 3)
+    }
+
     @Test func pushBatchesKeepToTheirBudgetAndSkipWhatIsOnItsWay() throws {
         defer { cleanUp() }
         let articles = try replica.add((0..<5).map { index in

@@ -40,6 +40,29 @@ import Testing
         #expect(other[0].status == .applied && other[0].version == 2)
     }
 
+    /// A copy of a client's replica sends its queued edits under the same mutation ids, with other
+    /// content: that is not a retry, and answering `duplicate` made the copy drop its own edits.
+    @Test func aMutationIDRepeatedWithOtherContentIsAConflictNotADuplicate() async throws {
+        var original = article()
+        let first = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)])
+        original.title = "From one copy"
+        _ = try await push([Mutation(mutationID: "m2", baseVersion: 1, article: original)])
+        var otherCopy = original
+        otherCopy.title = "From the other copy"
+        let repeated = try await push([Mutation(mutationID: "m2", baseVersion: 1, article: otherCopy)])
+        #expect(repeated[0].status == .conflict)
+        #expect(repeated[0].article?.article.title == "From one copy" && repeated[0].article?.mutationID == "m2")
+        #expect(repeated[0].version == 2)
+        // The same content is a retry, whatever became of the article since.
+        original.title = "Judul"
+        #expect(try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)]).map(\.status) == [.duplicate])
+        #expect(try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)])[0].seq == first[0].seq)
+        // The id once used for one article does not stand for another.
+        let elsewhere = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: article("Lain"))])
+        #expect(elsewhere[0].status == .rejected && elsewhere[0].reason?.contains("another article") == true)
+        #expect(try await store.pull(collectionID: articles, after: 0, limit: 10).articles.map(\.article.title) == ["From one copy"])
+    }
+
     @Test func staleBaseGetsConflictWithTheCurrentArticle() async throws {
         var original = article()
         _ = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)])

@@ -118,6 +118,34 @@ import Testing
         #expect(try workspace.server.admin(["check"]).status == 0)
     }
 
+    /// A second machine set up by copying a replica's directory while an edit was queued: both
+    /// copies hold that edit under one mutation id, each with its own later edits folded in. The
+    /// second to sync took the first one's change for its own edit coming back, and its edit was
+    /// gone without a word while `sync` said "in step".
+    @Test func aReplicaCopiedWithAQueuedEditLosesNeitherCopysEdits() throws {
+        let workspace = try Workspace()
+        let a = try workspace.replica("a", token: try workspace.server.makeToken(access: "write"))
+        try a.ok(["add", workspace.seedFiles[0]])
+        try a.ok(["sync"])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["set", id, "--title", "diubah sebelum disalin"])
+        let b = ReplicaCLI(path: workspace.root + "/b")
+        try FileManager.default.copyItem(atPath: a.path, toPath: b.path)
+        try a.ok(["set", id, "--tag", "hanya-di-a"])
+        try b.ok(["set", id, "--tag", "hanya-di-b"])
+
+        try a.ok(["sync"])
+        let synced = try b.ok(["sync"])
+        #expect(synced.contains("merged 1 article(s)"), "\(synced)")
+        try a.ok(["sync"])
+        for replica in [a, b] {
+            let article = try #require(try replica.list().first)
+            #expect(article.title == "diubah sebelum disalin")
+            #expect(Set(article.tags) == ["hanya-di-a", "hanya-di-b"], "\(replica.path)")
+            #expect(try replica.ok(["verify"]).hasPrefix("in sync"))
+        }
+    }
+
     @Test func aRetriedPushIsAnsweredDuplicateNeverASecondVersion() async throws {
         let workspace = try Workspace()
         let results = try await RawClient.pushTwice(token: try workspace.server.makeToken(access: "write"), server: workspace.server)
