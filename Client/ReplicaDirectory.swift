@@ -37,8 +37,7 @@ public struct ReplicaDirectory: Sendable {
         if certificateAuthorityFile != nil, address.host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
             throw ReplicaError("with --ca-file the server is checked by host name; use the name its certificate carries (e.g. localhost:\(address.port)), not an IP address")
         }
-        let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !token.isEmpty else { throw ReplicaError("the token is empty; pass the token `articlesync-server token create` printed") }
+        let token = try Self.checkedToken(token)
         // Read everything first, so a bad file leaves no half-made replica behind.
         let authority = try certificateAuthorityFile.map { try Self.read($0, what: "CA file") }
         let certificate = try clientCertificate.map { (try Self.read($0.certificateFile, what: "client certificate"), try Self.read($0.keyFile, what: "client key")) }
@@ -56,6 +55,40 @@ public struct ReplicaDirectory: Sendable {
         let replica = try Replica(path: databasePath)
         try replica.configure(server: server, collection: collection, fingerprint: fingerprint?.lowercased() ?? "")
         return replica
+    }
+
+    /// Replaces the access token (the old one was revoked, or grants too little). Written to a new
+    /// file that is then renamed over the old one, so a failure leaves the old token whole.
+    public func replaceToken(with token: String) throws {
+        let token = try Self.checkedToken(token)
+        _ = try open()  // says what to do when DIR is not a replica
+        let staged = tokenPath + ".new"
+        try? FileManager.default.removeItem(atPath: staged)
+        try Self.writePrivate(Data((token + "\n").utf8), to: staged)
+        guard rename(staged, tokenPath) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: staged)
+            throw ReplicaError("cannot replace \(tokenPath): \(reason)")
+        }
+    }
+
+    /// Points the replica at another address of its server (it moved, or its port changed). The
+    /// certificate is checked as before. Another server behind the address is noticed at the next
+    /// sync by its id and epoch: the replica then downloads its collection again and sends what it
+    /// holds that the server lacks, so nothing here is lost either way.
+    public func changeServerAddress(to server: String) throws {
+        let replica = try open()
+        let address = try ServerAddress(parsing: server)
+        if case .certificateAuthority = serverTrust(try replica.syncState()), address.host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
+            throw ReplicaError("this replica checks the server's certificate by host name (init --ca-file); use the name its certificate carries, not an IP address")
+        }
+        try replica.setServerAddress(server)
+    }
+
+    static func checkedToken(_ token: String) throws -> String {
+        let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !token.isEmpty else { throw ReplicaError("the token is empty; pass the token `articlesync-server token create` printed") }
+        return token
     }
 
     /// How this replica checks the server: the pinned fingerprint, or the CA copied in at `init`.
@@ -94,7 +127,7 @@ public struct ReplicaDirectory: Sendable {
 
     public func readToken() throws -> String {
         guard let data = FileManager.default.contents(atPath: tokenPath) else {
-            throw ReplicaError("cannot read the token file \(tokenPath); run `articlesync init` again or restore it")
+            throw ReplicaError("cannot read the token file \(tokenPath); put a token back with `articlesync remote token --token-file FILE`")
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

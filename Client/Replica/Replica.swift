@@ -233,6 +233,11 @@ public struct Replica: Sendable {
         try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET fingerprint = ? WHERE id = 1").execute(arguments: [fingerprint]) }
     }
 
+    /// Records a new address for the server (see `ReplicaDirectory.changeServerAddress`).
+    func setServerAddress(_ server: String) throws {
+        try pool.write { db in try db.cachedStatement(sql: "UPDATE syncState SET server = ? WHERE id = 1").execute(arguments: [server]) }
+    }
+
     /// Checkpoints the WAL a sync or an import let grow (a download up to 256 MiB, see
     /// `writeRefetchable`; a push up to 32 MiB, see `checkpointBytes`; an import as large as what it
     /// imported) and truncates the file, which SQLite would otherwise keep

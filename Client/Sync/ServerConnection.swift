@@ -328,6 +328,7 @@ public struct ServerRefusal: Error, Sendable, CustomStringConvertible {
         // Not a refusal of anything this replica sent, and nothing of it is lost: each pulled batch
         // and each push answer is applied in one transaction, and unanswered edits stay queued.
         case .internalError: "\(message) (\(code.rawValue)). Edits the server has not accepted stay queued here for the next sync."
+        case .unauthorized: "the server refused (\(code.rawValue)): \(message); then `articlesync remote token --token-file FILE` puts the new token in this replica"
         default: "the server refused (\(code.rawValue)): \(message)"
         }
     }

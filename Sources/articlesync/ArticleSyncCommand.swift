@@ -62,6 +62,26 @@ struct ReplicaOptions: ParsableArguments {
     func open() throws -> Replica { try replicaDirectory.open() }
 }
 
+/// `--token` or `--token-file`, for `init` and `remote token`.
+struct TokenOptions: ParsableArguments {
+    @Option(help: "The access token (`articlesync-server token create` prints one).")
+    var token: String?
+
+    @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history.", valueName: "FILE"))
+    var tokenFile: String?
+
+    func validate() throws {
+        if (token == nil) == (tokenFile == nil) { throw ValidationError("give exactly one of --token and --token-file") }
+    }
+
+    /// The token given, as written (the replica trims it).
+    func value() throws -> String {
+        guard let tokenFile else { return token ?? "" }
+        guard let data = FileManager.default.contents(atPath: tokenFile) else { throw ValidationError("cannot read the token file \(tokenFile)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
 /// Prints values as pretty JSON with stable key order, for `--json`.
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()

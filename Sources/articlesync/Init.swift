@@ -18,11 +18,7 @@ extension ArticleSyncCommand {
         @Option(help: "The collection to sync.")
         var collection: String = "articles"
 
-        @Option(help: "The access token (`articlesync-server token create` prints one).")
-        var token: String?
-
-        @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history.", valueName: "FILE"))
-        var tokenFile: String?
+        @OptionGroup var token: TokenOptions
 
         @Option(help: ArgumentHelp("Pin the server certificate's fingerprint (`articlesync-server fingerprint`).", valueName: "sha256:HEX"))
         var fingerprint: String?
@@ -37,19 +33,12 @@ extension ArticleSyncCommand {
         var clientKey: String?
 
         func validate() throws {
-            if (token == nil) == (tokenFile == nil) { throw ValidationError("give exactly one of --token and --token-file") }
             if (fingerprint == nil) == (caFile == nil) { throw ValidationError("give exactly one of --fingerprint and --ca-file") }
             if (clientCert == nil) != (clientKey == nil) { throw ValidationError("--client-cert and --client-key go together") }
         }
 
         func run() async throws {
-            var tokenValue = token ?? ""
-            if let tokenFile {
-                guard let data = FileManager.default.contents(atPath: tokenFile) else {
-                    throw ValidationError("cannot read the token file \(tokenFile)")
-                }
-                tokenValue = String(decoding: data, as: UTF8.self)
-            }
+            let tokenValue = try token.value()
             let clientCertificate = clientCert.flatMap { certificate in clientKey.map { ClientCertificate(certificateFile: certificate, keyFile: $0) } }
             _ = try ReplicaDirectory(path: directory).initialize(
                 server: server, collection: collection, token: tokenValue, fingerprint: fingerprint,

@@ -73,7 +73,31 @@ import Testing
         let revoked = try replica.run(["sync"])
         #expect(revoked.status == 1)
         #expect(revoked.stderr.contains("revoked"))
+        #expect(revoked.stderr.contains("articlesync remote token --token-file FILE"), "\(revoked.stderr)")
         #expect(!workspace.server.log.contains(token), "tokens are never logged")
+
+        // The operator makes a new token; the replica takes it without being made again.
+        try replica.ok(["add", workspace.seedFiles[0]])  // work goes on offline meanwhile
+        let newToken = try workspace.write("new-token.txt", try workspace.server.makeToken(access: "write") + "\n")
+        #expect(try replica.run(["remote", "token", "--token", " "]).stderr.contains("the token is empty"))
+        #expect(try replica.ok(["remote", "token", "--token-file", newToken]).contains("token replaced"))
+        let tokenPath = replica.path + "/.articlesync/token"
+        #expect((try FileManager.default.attributesOfItem(atPath: tokenPath)[.posixPermissions] as? Int) == 0o600)
+        #expect(try replica.ok(["sync"]).contains("pushed 1"))
+    }
+
+    /// A server that moved: the replica is pointed at the new address and goes on, its pin unchanged.
+    @Test func aReplicaFollowsItsServerToANewAddress() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0]])
+        #expect(try replica.run(["remote", "address", "no-port"]).stderr.contains("is not a server address"))
+        try replica.ok(["remote", "address", "127.0.0.1:1"])
+        #expect(try replica.run(["sync"]).status == 1)
+        let port = try #require(workspace.server.address.split(separator: ":").last)
+        #expect(try replica.ok(["remote", "address", "localhost:\(port)"]).contains("now syncing with localhost:\(port)"))
+        #expect(try replica.ok(["remote", "show"]).contains("server      localhost:\(port)"))
+        #expect(try replica.ok(["sync"]).contains("pushed 1"))
     }
 
     @Test func tokenOfAnotherCollectionSeesNothing() throws {
