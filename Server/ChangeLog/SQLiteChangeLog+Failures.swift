@@ -17,3 +17,32 @@ extension SQLiteChangeLog {
         }
     }
 }
+
+extension AdminError {
+    /// What an `articlesync-server` command prints when the change log fails it: what happened,
+    /// that the command changed nothing (each is one transaction), and what to do; before, it
+    /// printed SQLite's words alone ("SQLite error 10: disk I/O error - while executing `COMMIT
+    /// TRANSACTION`"). Other errors pass through.
+    public static func explaining(_ error: any Error) -> any Error {
+        guard let error = error as? DatabaseError else { return error }
+        let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
+        let nothing = "The command changed nothing."
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            return AdminError("the disk holding the change log is full (\(sqlite)). \(nothing) Free some space and run it again.")
+        case .SQLITE_IOERR:
+            return AdminError("the change log could not be read or written (\(sqlite)); is its disk full or failing? \(nothing) "
+                + "Free some space or mend the disk, then run it again.")
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return AdminError("the change log cannot be opened for writing (\(sqlite)); check that you may write to the data directory "
+                + "and the files in it, and that its disk is not read-only.")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return AdminError("the change log stayed busy (\(sqlite)): the server or another command is writing to it. \(nothing) Run it again.")
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+            return AdminError("the change log is damaged (\(sqlite)). Stop the server, keep the data directory as it is, and restore "
+                + "the latest backup (docs/OPERATIONS.md).")
+        default:
+            return error
+        }
+    }
+}

@@ -13,6 +13,20 @@ struct ServerCommand: AsyncParsableCommand {
             """,
         subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self, Backup.self, Check.self, Status.self]
     )
+
+    /// Says what a failing change log means (a full disk, say) instead of printing SQLite's words alone.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: AdminError.explaining(error))
+        }
+    }
 }
 
 /// `--data DIR`, shared by every subcommand.

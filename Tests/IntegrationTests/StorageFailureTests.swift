@@ -47,6 +47,20 @@ import Testing
         #expect(try workspace.server.admin(["check"]).status == 0)
     }
 
+    /// The admin commands name a failing disk too, instead of printing SQLite's words alone.
+    @Test func anAdminCommandOnAFullDiskSaysSoAndChangesNothing() throws {
+        let workspace = try Workspace()
+        let limited = fileSizeLimited(Products.server, ["token", "create", "--data", workspace.server.dataDirectory, "--access", "read"], kib: 1)
+        let failed = try runProgram(limited.executable, limited.arguments)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("the change log could not be read or written") || failed.stderr.contains("the disk holding the change log is full"),
+                "\(failed.stderr)")
+        #expect(failed.stderr.contains("The command changed nothing"), "\(failed.stderr)")
+        #expect(!failed.stderr.contains("SQLite error"), "\(failed.stderr)")
+        #expect(try workspace.server.admin(["token", "list"]).stdout.isEmpty)
+        #expect(try workspace.server.admin(["check"]).status == 0)
+    }
+
     @Test func aReplicaWhoseDiskIsFullSaysSoAndTheNextSyncFinishes() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
