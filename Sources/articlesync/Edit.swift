@@ -25,6 +25,11 @@ extension ArticleSyncCommand {
             let fullID = try replica.resolveID(id)
             guard var opened = try replica.article(fullID) else { throw ReplicaError("there is no article \(fullID)") }
             let short = String(fullID.prefix(8))
+            // The article text cannot say "deleted", so saving it, even unchanged, brought the
+            // article back without a word.
+            guard !opened.isDeleted else {
+                throw ReplicaError("article \(short) is deleted; `articlesync restore \(short)` brings it back, then edit it")
+            }
             var text: String
             if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }

@@ -42,6 +42,31 @@ import Testing
         #expect(status.contains("\"pendingChanges\" : 0") && status.contains("\"conflicts\" : 0"))
     }
 
+    /// The article text has no way to say "deleted": `edit` of a deleted article, saved even
+    /// unchanged, used to bring it back (and push that). It refuses; `restore` brings one back.
+    @Test func aDeletedArticleComesBackOnlyThroughRestore() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        try a.ok(["add", workspace.seedFiles[0]])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["delete", id])
+        try a.ok(["sync"])
+
+        let edited = try a.run(["edit", id], environment: ["EDITOR": "true"])
+        #expect(edited.status == 1)
+        #expect(edited.stderr.contains("is deleted; `articlesync restore \(id)` brings it back"), "\(edited.stderr)")
+        #expect(try a.list()[0].deleted && !a.list()[0].modified)
+
+        #expect(try a.ok(["restore", id]).contains("restored \(id)"))
+        #expect(try a.ok(["restore", id]).contains("not deleted; nothing to do"))
+        try a.ok(["sync"])
+        let b = try workspace.replica("b", token: token)
+        try b.ok(["sync"])
+        #expect(try b.list().map(\.deleted) == [false])
+        #expect(try b.hashes() == a.hashes())
+    }
+
     @Test func wrongFingerprintIsRefusedWithBothFingerprintsAndTheFix() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
