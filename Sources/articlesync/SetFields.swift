@@ -40,7 +40,7 @@ extension ArticleSyncCommand {
             }
             let (title, category, source, tags, clearTags) = (self.title, self.category, self.source, self.tag, self.clearTags)
             let frozenBody = body, frozenPublished = publishedAt
-            try replica.update(fullID) { article in
+            let saved = try replica.update(fullID) { article in
                 if let title { article.title = title }
                 if let frozenBody { article.body = frozenBody }
                 if let category { article.category = category }
@@ -49,7 +49,9 @@ extension ArticleSyncCommand {
                 if clearTags { article.tags = [] }
                 if let frozenPublished { article.publishedAt = frozenPublished.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } }
             }
-            print("saved \(fullID.prefix(8))")
+            // A tombstone's fields can change, but the article stays out of `list` until restored.
+            let deleted = saved.isDeleted ? " (it is deleted: `articlesync restore \(fullID.prefix(8))` brings it back)" : ""
+            print("saved \(fullID.prefix(8))\(deleted)")
         }
     }
 }

@@ -57,6 +57,7 @@ import Testing
         #expect(edited.status == 1)
         #expect(edited.stderr.contains("is deleted; `articlesync restore \(id)` brings it back"), "\(edited.stderr)")
         #expect(try a.list()[0].deleted && !a.list()[0].modified)
+        #expect(try a.ok(["set", id, "--tag", "arsip"]).contains("it is deleted: `articlesync restore \(id)` brings it back"))
 
         #expect(try a.ok(["restore", id]).contains("restored \(id)"))
         #expect(try a.ok(["restore", id]).contains("not deleted; nothing to do"))
