@@ -97,7 +97,7 @@ extension SQLiteChangeLog: ChangeLogStore {
     static func apply(_ mutation: Mutation, collectionID: Int64, clientID: String, articleSizeLimit: Int, _ db: Database) throws -> MutationResult {
         let id = mutation.mutationID
         if let earlier = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT version, seq, articleID, contentHash FROM change WHERE clientID = ? AND mutationID = ?
+            SELECT version, seq, collectionID, articleID, contentHash FROM change WHERE clientID = ? AND mutationID = ?
             """), arguments: [clientID, id]) {
             return try answerRepeated(mutation, earlier: earlier, collectionID: collectionID, db)
         }
@@ -151,9 +151,9 @@ extension SQLiteChangeLog: ChangeLogStore {
     static func answerRepeated(_ mutation: Mutation, earlier: Row, collectionID: Int64, _ db: Database) throws -> MutationResult {
         let id = mutation.mutationID
         let articleID = mutation.article.idString
-        guard articleID == earlier["articleID"] as String else {
+        guard articleID == earlier["articleID"] as String, collectionID == earlier["collectionID"] as Int64 else {
             return MutationResult(mutationID: id, status: .rejected,
-                                  reason: "this client already used mutation id \(id) for another article; mint a new id for each edit")
+                                  reason: "this client already used mutation id \(id) for another article or collection; mint a new id for each edit")
         }
         if mutation.article.contentHash == earlier["contentHash"] as String {
             return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])

@@ -60,6 +60,10 @@ import Testing
         // The id once used for one article does not stand for another.
         let elsewhere = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: article("Lain"))])
         #expect(elsewhere[0].status == .rejected && elsewhere[0].reason?.contains("another article") == true)
+        try store.createCollection(name: "other")
+        let other = try await store.authorize(token: try store.createToken(collection: "other", access: .write).token, collection: "other")
+        let otherCollection = try await push([Mutation(mutationID: "m1", baseVersion: 0, article: original)], collection: other.collectionID)
+        #expect(otherCollection[0].status == .rejected && otherCollection[0].reason?.contains("or collection") == true)
         #expect(try await store.pull(collectionID: articles, after: 0, limit: 10).articles.map(\.article.title) == ["From one copy"])
     }
 
