@@ -34,7 +34,7 @@ public struct ReplicaDirectory: Sendable {
         }
         if let fingerprint { try Self.checkFingerprintSyntax(fingerprint) }
         let address = try ServerAddress(parsing: server)
-        if certificateAuthorityFile != nil, address.host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
+        if certificateAuthorityFile != nil, address.isIPAddress {
             throw ReplicaError("with --ca-file the server is checked by host name; use the name its certificate carries (e.g. localhost:\(address.port)), not an IP address")
         }
         let token = try Self.checkedToken(token)
@@ -79,7 +79,7 @@ public struct ReplicaDirectory: Sendable {
     public func changeServerAddress(to server: String) throws {
         let replica = try open()
         let address = try ServerAddress(parsing: server)
-        if case .certificateAuthority = serverTrust(try replica.syncState()), address.host.allSatisfy({ $0.isNumber || $0 == "." || $0 == ":" }) {
+        if case .certificateAuthority = serverTrust(try replica.syncState()), address.isIPAddress {
             throw ReplicaError("this replica checks the server's certificate by host name (init --ca-file); use the name its certificate carries, not an IP address")
         }
         try replica.setServerAddress(server)
@@ -155,4 +155,7 @@ public struct ServerAddress: Sendable, Equatable {
         self.host = host
         self.port = port
     }
+
+    /// An IPv4 or IPv6 literal rather than a name: a CA-checked certificate names hosts, not these.
+    var isIPAddress: Bool { host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." } }
 }

@@ -58,8 +58,8 @@ extension ClientMessage: BinaryWritable {
                           collection: try reader.string(),
                           encodings: try reader.array { reader throws(MessageDecodingError) in try reader.string() }.compactMap(WireEncoding.init(rawValue:)),
                           lastSeen: try reader.optional { reader throws(MessageDecodingError) in
-                              SeenChange(seq: try reader.int(), articleID: try reader.string(), version: try reader.int(), contentHash: try reader.string(),
-                                     mutationID: try reader.string())
+                              SeenChange(seq: try reader.int(), articleID: try reader.string(), version: try reader.int(),
+                                         contentHash: try reader.string(), mutationID: try reader.string())
                           })
         case 2:
             let cursor = try reader.int()

@@ -33,6 +33,10 @@ import Testing
         let ip = try runProgram(Products.client, ["init", workspace.root + "/ip", "--server", workspace.server.address, "--token", token,
                                                    "--ca-file", workspace.root + "/ca.pem"])
         #expect(ip.status == 1 && ip.stderr.contains("not an IP address"))
+        // Nor can a replica checked by its CA be pointed at one later.
+        let moved = try good.run(["remote", "address", workspace.server.address])
+        #expect(moved.status == 1 && moved.stderr.contains("not an IP address"), "\(moved.stderr)")
+        try good.ok(["sync"])
     }
 
     @Test func certificateForAnotherHostIsRefused() throws {
