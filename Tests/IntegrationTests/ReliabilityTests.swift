@@ -30,10 +30,7 @@ import Testing
         #expect(try b.list().count == 5)
 
         // The operator restores the backup.
-        workspace.server.stop()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: workspace.server.dataDirectory + "/changelog.sqlite" + suffix) }
-        try FileManager.default.copyItem(atPath: backup, toPath: workspace.server.dataDirectory + "/changelog.sqlite")
-        try workspace.server.start()
+        try workspace.server.putBackChangeLog(from: backup)
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=3"))
 
         // b has an offline edit when it meets the restored server.
@@ -71,13 +68,9 @@ import Testing
         try b.ok(["sync"])
 
         // The stopped server's files, copied as any backup tool copies them.
-        let changeLog = workspace.server.dataDirectory + "/changelog.sqlite"
         let snapshot = workspace.root + "/snapshot.sqlite"
-        let files = FileManager.default
         workspace.server.stop()
-        for suffix in ["", "-wal", "-shm"] where files.fileExists(atPath: changeLog + suffix) {
-            try files.copyItem(atPath: changeLog + suffix, toPath: snapshot + suffix)
-        }
+        try ServerSupervisor.copyChangeLog(from: workspace.server.changeLogPath, to: snapshot)
         try workspace.server.start()
 
         // Work the copy does not have: two articles and an edit by a, pulled by b.
@@ -89,12 +82,7 @@ import Testing
         #expect(try b.list().count == 4)
 
         // The copy is put back; a new replica adds five articles, more than the server lost.
-        workspace.server.stop()
-        for suffix in ["", "-wal", "-shm"] {
-            try? files.removeItem(atPath: changeLog + suffix)
-            if files.fileExists(atPath: snapshot + suffix) { try files.copyItem(atPath: snapshot + suffix, toPath: changeLog + suffix) }
-        }
-        try workspace.server.start()
+        try workspace.server.putBackChangeLog(from: snapshot)
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=2"))
         let c = try workspace.replica("c", token: token)
         let written = try (0..<4).map { try workspace.write("baru-\($0).txt", "Berita\n\nJudul baru \($0)\n\nIsi berita baru \($0).\n\n{viva}\n") }

@@ -107,3 +107,24 @@ extension Workspace {
         return (a, b, id, try b.run(["sync"]))
     }
 }
+
+extension ServerSupervisor {
+    var changeLogPath: String { dataDirectory + "/changelog.sqlite" }
+
+    /// Copies a change log that no server has open, with its `-wal` and `-shm` where they exist, as
+    /// a backup tool copies files.
+    static func copyChangeLog(from source: String, to destination: String) throws {
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: source + suffix) {
+            try FileManager.default.copyItem(atPath: source + suffix, toPath: destination + suffix)
+        }
+    }
+
+    /// What an operator does to restore: stops the server, replaces its change log with the one at
+    /// `source` (a `backup` file, or a copy of the files), and starts it again.
+    func putBackChangeLog(from source: String) throws {
+        stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: changeLogPath + suffix) }
+        try Self.copyChangeLog(from: source, to: changeLogPath)
+        try start()
+    }
+}
