@@ -24,9 +24,22 @@ extension ArticleSyncCommand {
             let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-demo-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
             defer {
-                if keep { print("kept \(workspace)") } else { try? FileManager.default.removeItem(atPath: workspace) }
+                if keep { print("kept \(workspace)") } else { Self.remove(workspace) }
             }
             try await DemoScript(workspace: workspace, seedDirectory: seedDirectory).run()
+        }
+
+        /// Removes the demo's directory. A replica or change log released on another thread may
+        /// still be closing (SQLite deletes its -wal and -shm files as it closes), and a removal
+        /// that lists such a file and then finds it gone stops there: under load, 1 demo in 25 left
+        /// its directory behind. So it tries again, briefly, until the directory is gone.
+        static func remove(_ workspace: String) {
+            for _ in 0..<20 {
+                try? FileManager.default.removeItem(atPath: workspace)
+                guard FileManager.default.fileExists(atPath: workspace) else { return }
+                usleep(50_000)
+            }
+            printError("could not remove the demo's directory \(workspace); remove it by hand")
         }
 
         /// `seeds/` next to this package's sources, so `swift run articlesync demo` works from any directory.
