@@ -228,15 +228,20 @@ public struct SyncEngine: Sendable {
             to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
             silenceLimit: silenceLimit
         ) { connection in
-            _ = try await connection.request {
+            let welcome = try await connection.request {
                 .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
-                       encodings: offeredEncodings)
+                       encodings: offeredEncodings, lastSeen: state.lastSeen)
+            }
+            // Only said, not acted on: verify changes nothing here; the next sync downloads again.
+            var serverReplaced = false
+            if case .welcome(_, _, _, let epoch, _, _, _, _, let lastSeenHeld) = welcome {
+                serverReplaced = (state.epoch != nil && state.epoch != epoch) || lastSeenHeld == false
             }
             let reply = try await connection.request { .checksum(id: $0) }
             guard case .checksum(_, let checksum, let count, _) = reply else {
                 throw ReplicaError("the server answered checksum with \(reply) instead of checksum")
             }
-            if checksum == local.checksum { return VerifyReport(inSync: true, articles: count, differing: []) }
+            if checksum == local.checksum { return VerifyReport(inSync: true, articles: count, differing: [], serverReplaced: serverReplaced) }
             let manifestReply = try await connection.request { .manifest(id: $0) }
             guard case .manifest(_, let entries) = manifestReply else {
                 throw ReplicaError("the server answered manifest with \(manifestReply) instead of manifest")
@@ -244,7 +249,7 @@ public struct SyncEngine: Sendable {
             let server = Dictionary(entries.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
             let ids = Set(server.keys).union(local.entries.keys)
             let differing = ids.filter { server[$0] != local.entries[$0] }.sorted()
-            return VerifyReport(inSync: differing.isEmpty, articles: count, differing: differing)
+            return VerifyReport(inSync: differing.isEmpty, articles: count, differing: differing, serverReplaced: serverReplaced)
         }
     }
 }
@@ -255,4 +260,7 @@ public struct VerifyReport: Sendable, Equatable, Codable {
     public var articles: Int
     /// Ids whose content differs, or that exist on one side only.
     public var differing: [String]
+    /// The server's database was replaced, or went back to an older copy, since this replica last
+    /// synced (a new epoch, or a log that lacks the last change this replica received).
+    public var serverReplaced = false
 }

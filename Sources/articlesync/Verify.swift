@@ -24,6 +24,10 @@ extension ArticleSyncCommand {
                 print("\(report.differing.count) article(s) differ from the server:")
                 for id in report.differing { print("  \(id)") }
             }
+            if report.serverReplaced && !json {
+                print("the server's database was replaced, or went back to an older copy, since this replica last synced: "
+                      + "`articlesync sync` downloads the collection again and sends back what the server lacks")
+            }
             if !report.inSync { throw ExitCode(1) }
         }
     }
