@@ -12,17 +12,13 @@ import GRDB
 /// re-download resumes instead of starting over.
 extension Replica {
     /// Records the server's identity from `welcome`; returns true when the replica is to download
-    /// the collection again: the epoch changed, or the server's log lost changes this replica saw.
-    /// `lastSeenHeld` is the server's answer about `SyncState.lastSeen`; without one (a server older
-    /// than the field, or nothing seen yet) a head seq below what this replica saw tells the same.
+    /// the collection again (see `SyncState.isReplaced`).
     public func noteServer(serverID: String, epoch: String, headSeq: Int64, lastSeenHeld: Bool?) throws -> Bool {
         // Usually nothing changed: a read, and no write transaction (each costs an fsync).
         let known = try syncState()
-        let historyLost = lastSeenHeld == false || (lastSeenHeld == nil && max(known.cursor, known.lastSeen?.seq ?? 0) > headSeq)
-        if known.serverID == serverID && known.epoch == epoch && !historyLost { return false }
+        if known.serverID == serverID && !known.isReplaced(epoch: epoch, headSeq: headSeq, lastSeenHeld: lastSeenHeld) { return false }
         return try pool.write { db in
-            let state = try Self.syncState(db)
-            let replaced = state.epoch != nil && (state.epoch != epoch || historyLost)
+            let replaced = try Self.syncState(db).isReplaced(epoch: epoch, headSeq: headSeq, lastSeenHeld: lastSeenHeld)
             if replaced {
                 try db.execute(sql: "DELETE FROM resync")
                 try db.execute(sql: "INSERT INTO resync (articleID) SELECT id FROM article")

@@ -17,6 +17,17 @@ public struct SyncState: Sendable, Codable, Equatable {
     /// The latest change received from the server (see `SeenChange`); nil before the first, and
     /// after the server's database was replaced until the download again brings one.
     public var lastSeen: SeenChange?
+
+    /// Whether the server that answered `welcome` no longer holds what this replica synced with:
+    /// another epoch (a database replaced), or a log that lacks the latest change this replica
+    /// received (put back from an older copy of its files). `lastSeenHeld` is the server's answer
+    /// about `lastSeen`; without one (a server older than the field, or nothing seen yet) a head seq
+    /// below what this replica saw tells the same. Never true before the first sync.
+    public func isReplaced(epoch: String, headSeq: Int64, lastSeenHeld: Bool?) -> Bool {
+        guard let known = self.epoch else { return false }
+        let historyLost = lastSeenHeld == false || (lastSeenHeld == nil && max(cursor, lastSeen?.seq ?? 0) > headSeq)
+        return known != epoch || historyLost
+    }
 }
 
 /// What listing an article shows, read from its row's columns without decoding its text.

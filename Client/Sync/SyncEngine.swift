@@ -77,12 +77,15 @@ public struct SyncEngine: Sendable {
         return report
     }
 
+    /// The `hello` this replica sends: who it is, what it may read, and the last change it received.
+    func helloMessage(id: UInt64, state: SyncState, token: String) -> ClientMessage {
+        .hello(id: id, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
+               encodings: offeredEncodings, lastSeen: state.lastSeen)
+    }
+
     /// `hello`, and what `welcome` says about the server; returns its head seq.
     func hello(_ connection: inout some ServerRequester, state: SyncState, token: String, into report: inout SyncReport) async throws -> Int64 {
-        let welcome = try await connection.request {
-            .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
-                   encodings: offeredEncodings, lastSeen: state.lastSeen)
-        }
+        let welcome = try await connection.request { helloMessage(id: $0, state: state, token: token) }
         guard case .welcome(_, _, let serverID, let epoch, let headSeq, let access, _, _, let lastSeenHeld) = welcome else {
             throw ReplicaError("the server answered hello with \(welcome) instead of welcome")
         }
@@ -228,14 +231,11 @@ public struct SyncEngine: Sendable {
             to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
             silenceLimit: silenceLimit
         ) { connection in
-            let welcome = try await connection.request {
-                .hello(id: $0, protocolVersion: articleSyncProtocolVersion, clientID: state.clientID, token: token, collection: state.collection,
-                       encodings: offeredEncodings, lastSeen: state.lastSeen)
-            }
+            let welcome = try await connection.request { helloMessage(id: $0, state: state, token: token) }
             // Only said, not acted on: verify changes nothing here; the next sync downloads again.
             var serverReplaced = false
-            if case .welcome(_, _, _, let epoch, _, _, _, _, let lastSeenHeld) = welcome {
-                serverReplaced = (state.epoch != nil && state.epoch != epoch) || lastSeenHeld == false
+            if case .welcome(_, _, _, let epoch, let headSeq, _, _, _, let lastSeenHeld) = welcome {
+                serverReplaced = state.isReplaced(epoch: epoch, headSeq: headSeq, lastSeenHeld: lastSeenHeld)
             }
             let reply = try await connection.request { .checksum(id: $0) }
             guard case .checksum(_, let checksum, let count, _) = reply else {
