@@ -27,6 +27,18 @@ public enum ArticleText {
         id: UUID = UUID(),
         sizeLimit: Int = defaultSizeLimit
     ) throws(ArticleTextError) -> Article {
+        try parseNotingClosingTag(bytes, file: file, id: id, sizeLimit: sizeLimit).article
+    }
+
+    /// `parse`, and whether the text ended with a closing `{…}` tag. Text without one is an article
+    /// with no source, tags or publication time; an edit of an article that had them needs to know
+    /// whether the person cleared them or lost the tag by writing after it.
+    public static func parseNotingClosingTag(
+        _ bytes: some Collection<UInt8>,
+        file: String,
+        id: UUID = UUID(),
+        sizeLimit: Int = defaultSizeLimit
+    ) throws(ArticleTextError) -> (article: Article, hasClosingTag: Bool) {
         var bytes = Array(bytes)
         if bytes.count > sizeLimit { throw ArticleTextError(file: file, line: 1, reason: .tooLarge(limit: sizeLimit)) }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
@@ -69,7 +81,7 @@ public enum ArticleText {
             source: ""
         )
         if let tag { try applyClosingTag(tag.text, to: &article, file: file, line: tag.line) }
-        return article
+        return (article, tag != nil)
     }
 
     /// Writes an article in the format `parse` reads.

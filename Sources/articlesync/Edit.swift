@@ -11,7 +11,8 @@ extension ArticleSyncCommand {
             discussion: """
                 If the article changes while the editor is open (a `sync --watch`, another command), your edit is merged \
                 with that change as a sync merges; where the two overlap the editor opens again with both versions marked. \
-                Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file.
+                Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
+                ends with the article's closing {source | tags: …} tag (end it with {} to clear them).
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -41,7 +42,7 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let outcome: EditOutcome
                 do {
-                    let parsed = try TextEditor.parseArticle(Array(text.utf8), file: "edited article", id: opened.id)
+                    let parsed = try TextEditor.parseArticle(Array(text.utf8), file: "edited article", id: opened.id, replacing: [opened])
                     outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
                 } catch {
                     throw ReplicaError("\(error); nothing was saved. \(try keep(text, short))")
@@ -85,12 +86,21 @@ enum TextEditor {
         return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
     }
 
-    /// Reads an article a person edited (`edit`, `resolve`); conflict blocks left in it are refused.
-    static func parseArticle(_ bytes: [UInt8], file: String, id: UUID) throws -> Article {
+    /// Reads an article a person edited (`edit`, `resolve`) in place of `replacing`; conflict blocks
+    /// left in it are refused, and so is text that lost the closing tag those articles had.
+    static func parseArticle(_ bytes: [UInt8], file: String, id: UUID, replacing: [Article]) throws -> Article {
         if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {
             throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
         }
-        return try ArticleText.parse(bytes, file: file, id: id)
+        let parsed = try ArticleText.parseNotingClosingTag(bytes, file: file, id: id)
+        // A paragraph added below the `{viva}` that ends the last line turns the tag into body
+        // text; saved as it is, that clears the source and tags on every replica without a word.
+        if !parsed.hasClosingTag, let tagged = replacing.first(where: { $0.source != "" || !$0.tags.isEmpty || $0.publishedAt != nil }) {
+            throw ReplicaError("\(file) does not end with a closing tag (it was \(ArticleText.closingTag(tagged))), so saving it would clear "
+                + "the article's source, tags and publication time; put the tag at the end of the last line (text written after it "
+                + "goes before it), or end the text with {} to clear them")
+        }
+        return parsed.article
     }
 
     static func edit(_ text: String, fileName: String) throws -> String {

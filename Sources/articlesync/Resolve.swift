@@ -36,7 +36,7 @@ extension ArticleSyncCommand {
                 resolution = .theirs
             } else if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-                resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id))
+                resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
             } else {
                 try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)
                 return
@@ -56,7 +56,8 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt")
                 do {
-                    let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id)
+                    let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id,
+                                                             replacing: [conflict.mine, seen])
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
                     print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
                     return

@@ -50,6 +50,24 @@ import Testing
         #expect(ArticleText.print(article) == "Olahraga\n\nJudul\n\nIsi satu.\n\nIsi dua. {contoh | tags: a, b | published: 2021-03-14T09:30:00Z}")
     }
 
+    /// Text without a closing tag is an article without source or tags; `edit` needs to tell that
+    /// from `{}` (cleared on purpose) and from a tag that text written after it pushed into the body.
+    @Test func theParserSaysWhetherTheTextEndedWithAClosingTag() throws {
+        let cases: [(String, Bool, String)] = [
+            ("News\n\nJudul\n\nIsi. {viva}", true, "viva"),
+            ("News\n\nJudul\n\nIsi. {}", true, ""),
+            ("News\n\nJudul {viva}", true, "viva"),
+            ("News\n\nJudul\n\nIsi.", false, ""),
+            ("News\n\nJudul\n\nIsi. {viva}\n\nParagraf baru.", false, ""),
+        ]
+        for (text, hasTag, source) in cases {
+            let parsed = try ArticleText.parseNotingClosingTag(Array(text.utf8), file: "t")
+            #expect(parsed.hasClosingTag == hasTag, "\(text)")
+            #expect(parsed.article.source == source, "\(text)")
+            #expect(parsed.article == (try ArticleText.parse(Array(text.utf8), file: "t", id: parsed.article.id)))
+        }
+    }
+
     @Test func emptyFileIsRefusedAtLineOne() {
         for input in ["", "   \n\n  "] {
             #expect(throws: ArticleTextError(file: "empty.txt", line: 1, reason: .empty)) {

@@ -107,4 +107,34 @@ import Testing
         #expect(try setup.replica.ok(["edit", setup.id, "--file", fixed]).contains("saved \(setup.id)"))
         #expect(try setup.article.title == "Judul dari berkas")
     }
+
+    /// The seed's `{viva}` ends its last paragraph's line, so a paragraph added at the end of the
+    /// file lands after it. Before, that was saved: the source and tags were cleared (and synced
+    /// so everywhere) and "{viva}" became body text, without a word.
+    @Test func aParagraphWrittenAfterTheClosingTagIsRefusedNotTakenAsClearingIt() throws {
+        let setup = try Setup()
+        try setup.replica.ok(["set", setup.id, "--tag", "perang"])
+        let appending = try setup.editor("append.sh", "printf '\\n\\nParagraf penutup yang baru.\\n' >> \"$1\"")
+        let refused = try setup.edit(with: appending)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("does not end with a closing tag (it was {viva | tags: perang})"), "\(refused.stderr)")
+        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        #expect(refused.stderr.contains("nothing was saved. Your text is kept in \(kept)"), "\(refused.stderr)")
+        #expect(try setup.article.tags == ["perang"])
+        #expect(try !setup.body.contains("Paragraf penutup yang baru."))
+
+        // The kept text with the tag moved to its end saves the new paragraph and keeps the tag.
+        let keptText = try String(contentsOfFile: kept, encoding: .utf8)
+        let moved = keptText.replacingOccurrences(of: " {viva | tags: perang}", with: "").trimmingCharacters(in: .whitespacesAndNewlines) + " {viva | tags: perang}"
+        let fixed = try setup.workspace.write("moved.txt", moved)
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", fixed]).contains("saved \(setup.id)"))
+        #expect(try setup.article.tags == ["perang"])
+        #expect(try setup.body.contains("Paragraf penutup yang baru. {viva | tags: perang}"))
+
+        // `{}` at the end clears them on purpose.
+        let clearing = try setup.editor("clear.sh", "sed -i 's/ {viva | tags: perang}$/ {}/' \"$1\"")
+        #expect(try setup.edit(with: clearing).status == 0)
+        #expect(try setup.article.tags.isEmpty)
+        #expect(try setup.body.contains("Paragraf penutup yang baru. {}"))
+    }
 }
