@@ -20,6 +20,8 @@ extension ReplicaError {
     /// named with what to do; anything else is returned as it is. Before, the CLI printed SQLite's
     /// words alone, e.g. "SQLite error 13: database or disk is full - while executing `COMMIT TRANSACTION`".
     public static func explaining(_ error: any Error) -> any Error {
+        // A NULL where the schema allows none: damage SQLite's own checks did not catch.
+        if error is RowDecodingError { return damaged("\(error)") }
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
         // Every command's change, and every pulled batch or push answer of a sync, is one transaction.
@@ -38,11 +40,15 @@ extension ReplicaError {
             return ReplicaError("the replica stayed busy for 30 s: another articlesync command is writing to it (a large `add`, "
                 + "say) (\(sqlite)). \(kept) Run this one again when the other is done.")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            return ReplicaError("the replica's database (.articlesync/\(Replica.databaseName)) is damaged (\(sqlite)). Keep the "
-                + "directory as it is, since it may hold edits the server never got (`articlesync export` may still read them), "
-                + "and make a new replica with `articlesync init` in another directory.")
+            return damaged(sqlite)
         default:
             return error
         }
+    }
+
+    static func damaged(_ detail: String) -> ReplicaError {
+        ReplicaError("the replica's database (.articlesync/\(Replica.databaseName)) is damaged (\(detail)). Keep the "
+            + "directory as it is, since it may hold edits the server never got (`articlesync export` may still read them), "
+            + "and make a new replica with `articlesync init` in another directory.")
     }
 }

@@ -97,13 +97,13 @@ extension Replica {
     }
 
     static func conflictRecord(_ row: Row) throws -> ConflictRecord {
-        ConflictRecord(
-            articleID: row["articleID"],
-            base: try (row["base"] as Data?).map(decode),
-            mine: try decode(row["mine"]),
-            theirs: try decode(row["theirs"]),
-            attempt: row["attempt"],
-            fields: (row["fields"] as String).split(separator: ",").map(String.init),
-            createdAt: row["createdAt"])
+        try ConflictRecord(
+            articleID: row.decode(forColumn: "articleID"),
+            base: (row["base"] as Data?).map(decode),
+            mine: decode(row.decode(forColumn: "mine")),
+            theirs: decode(row.decode(forColumn: "theirs")),
+            attempt: row.decode(forColumn: "attempt"),
+            fields: row.decode(String.self, forColumn: "fields").split(separator: ",").map(String.init),
+            createdAt: row.decode(forColumn: "createdAt"))
     }
 }

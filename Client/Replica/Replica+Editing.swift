@@ -84,7 +84,7 @@ extension Replica {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT position, sentAt FROM outbox WHERE articleID = ? ORDER BY position DESC LIMIT 1"),
                                     arguments: [id])
         if let last, (last["sentAt"] as String?) == nil {
-            try db.cachedStatement(sql: "UPDATE outbox SET state = NULL, rejectedReason = NULL WHERE position = ?").execute(arguments: [last["position"] as Int64])
+            try db.cachedStatement(sql: "UPDATE outbox SET state = NULL, rejectedReason = NULL WHERE position = ?").execute(arguments: [last.decode(Int64.self, forColumn: "position")])
             return
         }
         let baseVersion: Int64? = last == nil ? article.version : nil

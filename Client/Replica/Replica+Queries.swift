@@ -51,7 +51,10 @@ extension Replica {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, title, category, isDeleted FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY category, title, id
-                """).map { ArticleSummary(id: $0["id"], title: $0["title"], category: $0["category"], isDeleted: $0["isDeleted"]) }
+                """).map {
+                    try ArticleSummary(id: $0.decode(forColumn: "id"), title: $0.decode(forColumn: "title"), category: $0.decode(forColumn: "category"),
+                                       isDeleted: $0.decode(forColumn: "isDeleted"))
+                }
         }
     }
 
@@ -91,10 +94,35 @@ extension Replica {
                 articleCount: counts?[0] ?? 0,
                 deletedCount: counts?[1] ?? 0,
                 pendingChanges: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
-                rejectedChanges: rejected.map { .init(articleID: $0["articleID"], reason: $0["rejectedReason"]) },
+                rejectedChanges: try rejected.map { try .init(articleID: $0.decode(forColumn: "articleID"), reason: $0.decode(forColumn: "rejectedReason")) },
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
                 cursor: state.cursor,
                 lastSyncAt: state.lastSyncAt)
+        }
+    }
+
+    /// `verify`'s look at this side: SQLite's `quick_check` of the file, then every article's stored
+    /// text hashed again and compared with the hash kept beside it, which is what the digest and the
+    /// server's manifest are made of. A sync, `list` or `status` reads only some pages, so a file
+    /// damaged on disk (a failing disk, a copy cut short) went unnoticed while `sync` said "in step".
+    /// Throws the damaged-replica error naming what was found.
+    public func checkStoredArticles() throws {
+        try pool.read { db in
+            let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(5)")
+            guard problems == ["ok"] else {
+                throw ReplicaError.damaged("SQLite's quick_check: " + problems.joined(separator: "\n").split(separator: "\n").joined(separator: "; "))
+            }
+            var mismatched: [String] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, contentHash, state FROM article")
+            while let row = try rows.next() {
+                let state: Data = try row.decode(forColumn: "state")
+                let hash = try? CheckedStorageForm(trusting: Array(state)).contentHash
+                if try hash != row.decode(String.self, forColumn: "contentHash") { mismatched.append(try row.decode(forColumn: "id")) }
+            }
+            guard mismatched.isEmpty else {
+                throw ReplicaError.damaged("the stored text of \(mismatched.count) article(s) no longer matches its hash: "
+                    + mismatched.prefix(5).joined(separator: ", ") + (mismatched.count > 5 ? ", …" : ""))
+            }
         }
     }
 
@@ -103,7 +131,8 @@ extension Replica {
     public func localDigest() throws -> (checksum: String, entries: [String: String]) {
         try pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT id, contentHash FROM article")
-            let entries = Dictionary(uniqueKeysWithValues: rows.map { ($0["id"] as String, $0["contentHash"] as String) })
+            let entries = Dictionary(try rows.map { try ($0.decode(String.self, forColumn: "id"), $0.decode(String.self, forColumn: "contentHash")) },
+                                     uniquingKeysWith: { first, _ in first })
             return (CollectionDigest.compute(entries.map { (id: $0.key, contentHash: $0.value) }), entries)
         }
     }

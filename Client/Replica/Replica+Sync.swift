@@ -173,15 +173,15 @@ extension Replica {
                     AND NOT EXISTS (SELECT 1 FROM conflict WHERE articleID = entry.articleID)
                   """), arguments: [result.mutationID]),
               let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, contentHash FROM article WHERE id = ?"),
-                                         arguments: [entry["articleID"] as String])
+                                         arguments: [entry.decode(String.self, forColumn: "articleID")])
         else { return nil }
-        let id: String = entry["articleID"]
-        let state: Data = row["state"]
+        let id: String = try entry.decode(forColumn: "articleID")
+        let state: Data = try row.decode(forColumn: "state")
         let restamped = try CheckedStorageForm(trusting: Array(state)).restamped(version: version, seq: seq)
-        try db.cachedStatement(sql: "DELETE FROM outbox WHERE position = ?").execute(arguments: [entry["position"] as Int64])
+        try db.cachedStatement(sql: "DELETE FROM outbox WHERE position = ?").execute(arguments: [entry.decode(Int64.self, forColumn: "position")])
         try setBase(nil, for: id, db)
         try db.cachedStatement(sql: "UPDATE article SET version = ?, seq = ?, state = ? WHERE id = ?").execute(arguments: [version, seq, Data(restamped), id])
-        return SeenChange(seq: seq, articleID: id, version: version, contentHash: row["contentHash"], mutationID: result.mutationID)
+        return SeenChange(seq: seq, articleID: id, version: version, contentHash: try row.decode(forColumn: "contentHash"), mutationID: result.mutationID)
     }
 
     public func markSynced() throws {

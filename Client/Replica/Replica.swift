@@ -221,9 +221,10 @@ public struct Replica: Sendable {
            let contentHash: String = row["seenContentHash"], let mutationID: String = row["seenMutationID"] {
             lastSeen = SeenChange(seq: seq, articleID: articleID, version: version, contentHash: contentHash, mutationID: mutationID)
         }
-        return SyncState(server: row["server"], collection: row["collection"], fingerprint: row["fingerprint"],
-                         clientID: row["clientID"], serverID: row["serverID"], epoch: row["epoch"],
-                         cursor: row["cursor"], lastSyncAt: row["lastSyncAt"], lastSeen: lastSeen)
+        return try SyncState(server: row.decode(forColumn: "server"), collection: row.decode(forColumn: "collection"),
+                             fingerprint: row.decode(forColumn: "fingerprint"), clientID: row.decode(forColumn: "clientID"),
+                             serverID: row.decode(forColumn: "serverID"), epoch: row.decode(forColumn: "epoch"),
+                             cursor: row.decode(forColumn: "cursor"), lastSyncAt: row.decode(forColumn: "lastSyncAt"), lastSeen: lastSeen)
     }
 
     /// Pins a new server fingerprint (after the operator changed the server's certificate).
@@ -326,13 +327,13 @@ public struct Replica: Sendable {
     }
 
     static func outboxEntry(_ row: Row) throws -> OutboxEntry {
-        let position: Int64 = row["position"]
+        let position: Int64 = try row.decode(forColumn: "position")
         guard let state: Data = row["state"] else {
             throw ReplicaError("outbox entry \(position) has no article state; the replica database is damaged")
         }
-        return OutboxEntry(position: position, mutationID: row["mutationID"], articleID: row["articleID"],
-                           baseVersion: row["baseVersion"], article: try decode(state), sentAt: row["sentAt"],
-                           rejectedReason: row["rejectedReason"])
+        return try OutboxEntry(position: position, mutationID: row.decode(forColumn: "mutationID"), articleID: row.decode(forColumn: "articleID"),
+                               baseVersion: row.decode(forColumn: "baseVersion"), article: decode(state), sentAt: row.decode(forColumn: "sentAt"),
+                               rejectedReason: row.decode(forColumn: "rejectedReason"))
     }
 
     static func hasConflict(_ id: String, _ db: Database) throws -> Bool {

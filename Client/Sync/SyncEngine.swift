@@ -226,6 +226,7 @@ public struct SyncEngine: Sendable {
     public func verify() async throws -> VerifyReport {
         let state = try replica.syncState()
         let token = try directory.readToken()
+        try replica.checkStoredArticles()
         let local = try replica.localDigest()
         return try await ServerConnection.withConnection(
             to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,

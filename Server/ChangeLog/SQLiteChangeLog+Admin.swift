@@ -39,7 +39,10 @@ extension SQLiteChangeLog {
                 SELECT collection.name, collection.createdAt, COUNT(article.articleID) AS count, COALESCE(MAX(article.seq), 0) AS head
                 FROM collection LEFT JOIN article ON article.collectionID = collection.id
                 GROUP BY collection.id ORDER BY collection.name
-                """).map { CollectionSummary(name: $0["name"], articleCount: $0["count"], headSeq: $0["head"], createdAt: $0["createdAt"]) }
+                """).map {
+                    try CollectionSummary(name: $0.decode(forColumn: "name"), articleCount: $0.decode(forColumn: "count"),
+                                          headSeq: $0.decode(forColumn: "head"), createdAt: $0.decode(forColumn: "createdAt"))
+                }
         }
     }
 
@@ -62,8 +65,9 @@ extension SQLiteChangeLog {
                 SELECT token.id, collection.name, token.access, token.createdAt, token.revokedAt
                 FROM token JOIN collection ON collection.id = token.collectionID ORDER BY token.createdAt, token.id
                 """).map {
-                TokenSummary(id: $0["id"], collection: $0["name"], access: Access(rawValue: $0["access"]) ?? .read,
-                             createdAt: $0["createdAt"], revokedAt: $0["revokedAt"])
+                try TokenSummary(id: $0.decode(forColumn: "id"), collection: $0.decode(forColumn: "name"),
+                                 access: Access(rawValue: $0.decode(forColumn: "access")) ?? .read,
+                                 createdAt: $0.decode(forColumn: "createdAt"), revokedAt: $0.decode(forColumn: "revokedAt"))
             }
         }
     }

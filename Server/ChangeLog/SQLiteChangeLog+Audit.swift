@@ -30,8 +30,8 @@ extension SQLiteChangeLog {
             var changes = 0, repeated = 0
             while let row = try rows.next() {
                 changes += 1
-                let key = "\(row["collectionID"] as Int64)/\(row["articleID"] as String)"
-                let hash: String = row["contentHash"]
+                let key = "\(try row.decode(Int64.self, forColumn: "collectionID"))/\(try row.decode(String.self, forColumn: "articleID"))"
+                let hash: String = try row.decode(forColumn: "contentHash")
                 if key != lastKey {
                     lastKey = key
                     expectedVersion = 1
@@ -40,7 +40,7 @@ extension SQLiteChangeLog {
                     repeated += 1
                 }
                 lastHash = hash
-                let version: Int64 = row["version"], seq: Int64 = row["seq"]
+                let version: Int64 = try row.decode(forColumn: "version"), seq: Int64 = try row.decode(forColumn: "seq")
                 if version != expectedVersion || seq <= lastSeq {
                     if broken.last != key { broken.append(key) }
                 }

@@ -5,7 +5,8 @@ extension SQLiteChangeLog {
     /// rolled its transaction back, so a client that retries once the cause is gone loses nothing
     /// (docs/OPERATIONS.md).
     public func describeFailure(_ error: any Error) -> String? {
-        if error is ChangeLogDamage { return "its database is damaged" }
+        // A NULL where the schema allows none: damage SQLite's own checks did not catch.
+        if error is ChangeLogDamage || error is RowDecodingError { return "its database is damaged" }
         guard let error = error as? DatabaseError else { return nil }
         switch error.resultCode {
         case .SQLITE_FULL: return "its disk is full"
@@ -24,6 +25,10 @@ extension AdminError {
     /// printed SQLite's words alone ("SQLite error 10: disk I/O error - while executing `COMMIT
     /// TRANSACTION`"). Other errors pass through.
     public static func explaining(_ error: any Error) -> any Error {
+        if error is RowDecodingError {
+            return AdminError("the change log is damaged (\(error)). Stop the server, keep the data directory as it is, and restore "
+                + "the latest backup (docs/OPERATIONS.md).")
+        }
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
         let nothing = "The command changed nothing."

@@ -12,18 +12,19 @@ extension SQLiteChangeLog: ChangeLogStore {
                 FROM token JOIN collection ON collection.id = token.collectionID WHERE token.id = ?
                 """), arguments: [tokenID])
             else { throw AccessError.invalidToken }
-            let stored: Data = row["hash"]
+            let stored: Data = try row.decode(forColumn: "hash")
             guard AccessToken.constantTimeEqual(Array(stored), presented) else { throw AccessError.invalidToken }
             guard (row["revokedAt"] as String?) == nil else { throw AccessError.revokedToken }
-            let name: String = row["name"]
+            let name: String = try row.decode(forColumn: "name")
             guard name == collection else {
                 if try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)"), arguments: [collection]) == true {
                     throw AccessError.wrongCollection(collection)
                 }
                 throw AccessError.unknownCollection(collection)
             }
-            let accessName: String = row["access"]
-            return AccessGrant(tokenID: tokenID, collectionID: row["collectionID"], collection: name, access: Access(rawValue: accessName) ?? .read)
+            let accessName: String = try row.decode(forColumn: "access")
+            return AccessGrant(tokenID: tokenID, collectionID: try row.decode(forColumn: "collectionID"), collection: name,
+                               access: Access(rawValue: accessName) ?? .read)
         }
     }
 
@@ -70,7 +71,7 @@ extension SQLiteChangeLog: ChangeLogStore {
                 }
                 scanned += 1
                 guard let state = row["state"] as Data? else {
-                    newCursor = row["seq"]
+                    newCursor = try row.decode(forColumn: "seq")
                     continue
                 }
                 if !articles.isEmpty, bytes + state.count > byteBudget {
@@ -80,8 +81,9 @@ extension SQLiteChangeLog: ChangeLogStore {
                 bytes += state.count
                 // Not read into fields: `binary-v2` sends these bytes as they are (the client checks
                 // them), and the walk proves the row can be read if another encoding needs the fields.
-                articles.append(ChangedArticle(stored: try CheckedStorageForm(trusting: Array(state)), mutationID: row["mutationID"], clientID: row["clientID"]))
-                newCursor = row["seq"]
+                articles.append(ChangedArticle(stored: try CheckedStorageForm(trusting: Array(state)), mutationID: try row.decode(forColumn: "mutationID"),
+                                               clientID: try row.decode(forColumn: "clientID")))
+                newCursor = try row.decode(forColumn: "seq")
             }
             return ChangeBatch(articles: articles, cursor: newCursor, more: more)
         }
@@ -111,14 +113,14 @@ extension SQLiteChangeLog: ChangeLogStore {
         let current = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT version, seq FROM article WHERE collectionID = ? AND articleID = ?
             """), arguments: [collectionID, articleID])
-        let currentVersion: Int64 = current?["version"] ?? 0
+        let currentVersion: Int64 = try current?.decode(forColumn: "version") ?? 0
         if mutation.baseVersion > currentVersion || mutation.baseVersion < 0 {
             return MutationResult(
                 mutationID: id, status: .rejected,
                 reason: "base version \(mutation.baseVersion) does not exist: the server's current version of \(articleID) is \(currentVersion)")
         }
         if mutation.baseVersion < currentVersion, let current {
-            let latest = try Self.change(current["seq"], db)
+            let latest = try Self.change(current.decode(forColumn: "seq"), db)
             return MutationResult(mutationID: id, status: .conflict, version: currentVersion, seq: latest.article.seq, article: latest)
         }
 
@@ -151,19 +153,19 @@ extension SQLiteChangeLog: ChangeLogStore {
     static func answerRepeated(_ mutation: Mutation, earlier: Row, collectionID: Int64, _ db: Database) throws -> MutationResult {
         let id = mutation.mutationID
         let articleID = mutation.article.idString
-        guard articleID == earlier["articleID"] as String, collectionID == earlier["collectionID"] as Int64 else {
+        guard try articleID == earlier.decode(String.self, forColumn: "articleID"), try collectionID == earlier.decode(Int64.self, forColumn: "collectionID") else {
             return MutationResult(mutationID: id, status: .rejected,
                                   reason: "this client already used mutation id \(id) for another article or collection; mint a new id for each edit")
         }
-        if mutation.article.contentHash == earlier["contentHash"] as String {
-            return MutationResult(mutationID: id, status: .duplicate, version: earlier["version"], seq: earlier["seq"])
+        if try mutation.article.contentHash == earlier.decode(String.self, forColumn: "contentHash") {
+            return MutationResult(mutationID: id, status: .duplicate, version: try earlier.decode(forColumn: "version"), seq: try earlier.decode(forColumn: "seq"))
         }
         guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, seq FROM article WHERE collectionID = ? AND articleID = ?"),
                                              arguments: [collectionID, articleID]) else {
-            throw ChangeLogDamage(message: "change \(earlier["seq"] as Int64) names article \(articleID), which the log does not hold")
+            throw ChangeLogDamage(message: "change \(try earlier.decode(Int64.self, forColumn: "seq")) names article \(articleID), which the log does not hold")
         }
-        let latest = try Self.change(current["seq"], db)
-        return MutationResult(mutationID: id, status: .conflict, version: current["version"], seq: latest.article.seq, article: latest)
+        let latest = try Self.change(current.decode(forColumn: "seq"), db)
+        return MutationResult(mutationID: id, status: .conflict, version: try current.decode(forColumn: "version"), seq: latest.article.seq, article: latest)
     }
 
     /// Change `seq`: the article as it left it, and the mutation that made it.
@@ -171,21 +173,23 @@ extension SQLiteChangeLog: ChangeLogStore {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT state, mutationID, clientID FROM change WHERE seq = ?"), arguments: [seq]) else {
             throw ChangeLogDamage(message: "the latest version of an article names change \(seq), which the log does not hold")
         }
-        return ChangedArticle(article: try Article(storageBytes: row["state"] as Data), mutationID: row["mutationID"], clientID: row["clientID"])
+        return try ChangedArticle(article: Article(storageBytes: row.decode(Data.self, forColumn: "state")), mutationID: row.decode(forColumn: "mutationID"),
+                                  clientID: row.decode(forColumn: "clientID"))
     }
 
     public func checksum(collectionID: Int64) async throws -> CollectionChecksum {
         try await pool.read { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT articleID, contentHash, seq FROM article WHERE collectionID = ?"), arguments: [collectionID])
-            let digest = CollectionDigest.compute(rows.map { (id: $0["articleID"] as String, contentHash: $0["contentHash"] as String) })
-            return CollectionChecksum(checksum: digest, count: rows.count, headSeq: rows.map { $0["seq"] as Int64 }.max() ?? 0)
+            let entries = try rows.map { try (id: $0.decode(String.self, forColumn: "articleID"), contentHash: $0.decode(String.self, forColumn: "contentHash")) }
+            let headSeq = try rows.map { try $0.decode(Int64.self, forColumn: "seq") }.max() ?? 0
+            return CollectionChecksum(checksum: CollectionDigest.compute(entries), count: rows.count, headSeq: headSeq)
         }
     }
 
     public func manifest(collectionID: Int64) async throws -> [ManifestEntry] {
         try await pool.read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT articleID, contentHash FROM article WHERE collectionID = ? ORDER BY articleID"), arguments: [collectionID])
-                .map { ManifestEntry(id: $0["articleID"], contentHash: $0["contentHash"]) }
+                .map { try ManifestEntry(id: $0.decode(forColumn: "articleID"), contentHash: $0.decode(forColumn: "contentHash")) }
         }
     }
 }

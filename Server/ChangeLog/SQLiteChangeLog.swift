@@ -119,9 +119,9 @@ public struct SQLiteChangeLog: Sendable {
 
     public func identity() async throws -> StoreIdentity {
         try await pool.read { db in
-            let values = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
-                (($0["key"] as String), ($0["value"] as String))
-            })
+            let values = try Dictionary(Row.fetchAll(db, sql: "SELECT key, value FROM meta").map {
+                try ($0.decode(String.self, forColumn: "key"), $0.decode(String.self, forColumn: "value"))
+            }, uniquingKeysWith: { first, _ in first })
             return StoreIdentity(serverID: values["serverID"] ?? "", epoch: values["epoch"] ?? "")
         }
     }

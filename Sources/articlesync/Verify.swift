@@ -7,7 +7,11 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
             abstract: "Check that this replica holds exactly what the server holds.",
-            discussion: "Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences.")
+            discussion: """
+                Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences. \
+                It first checks this replica's file (SQLite's quick_check, and every article's stored text against its hash), \
+                which a sync does not read whole, and says so if it is damaged.
+                """)
 
         @OptionGroup var options: ReplicaOptions
         @Flag(help: "Print JSON.") var json = false

@@ -1,5 +1,6 @@
 import ArticleSyncStress
 import Foundation
+import GRDB
 import Testing
 
 /// A full or failing disk under the server or a replica, and a damaged replica file: each is an
@@ -93,5 +94,28 @@ import Testing
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("the replica's database (.articlesync/replica.sqlite) is damaged"), "\(failed.stderr)")
         #expect(failed.stderr.contains("articlesync init"), "\(failed.stderr)")
+    }
+
+    /// A change inside an article's stored text (a failing disk) leaves a well-formed file, and
+    /// `sync` reads only what changed: before, `verify` said "in sync" over it too.
+    @Test func verifyFindsStoredTextDamagedOnDisk() throws {
+        let workspace = try Workspace()
+        let a = try workspace.replica("a", token: try workspace.server.makeToken(access: "write"))
+        try a.ok(["add", workspace.seedFiles[0]])
+        try a.ok(["sync"])
+        #expect(try a.ok(["verify"]).hasPrefix("in sync"))
+        let id = try a.list()[0].id
+        let queue = try DatabaseQueue(path: a.path + "/.articlesync/replica.sqlite")
+        try queue.write { db in
+            try db.execute(sql: "UPDATE article SET state = CAST(replace(CAST(state AS TEXT), 'Pertempuran', 'Pertempuram') AS BLOB) WHERE id = ?",
+                           arguments: [id])
+            #expect(db.changesCount == 1)
+        }
+        try queue.close()
+        #expect(try a.ok(["sync"]).contains("in step with the server"), "a sync does not read the text it has no reason to")
+        let verified = try a.run(["verify"])
+        #expect(verified.status == 1)
+        #expect(verified.stderr.contains("is damaged (the stored text of 1 article(s) no longer matches its hash: \(id))"), "\(verified.stderr)")
+        #expect(!verified.stdout.contains("in sync"), "\(verified.stdout)")
     }
 }
