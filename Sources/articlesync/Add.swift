@@ -49,17 +49,25 @@ extension ArticleSyncCommand {
                     guard let file = remaining.next() else { return nil }
                     current = file
                     guard let data = FileManager.default.contents(atPath: file) else {
-                        throw ValidationError("cannot read \(file): no such file, or it is not readable")
+                        throw ReplicaError("cannot read \(file): no such file, or it is not readable")
                     }
                     return try ArticleText.parse(data, file: file)
                 }, each: { added.append(($0.idString, $0.title)) })
+            } catch let error as ArticleTextError {
+                throw ReplicaError("\(error); \(Self.nothingImported(files.count))")
             } catch let refusal as ReplicaError {
                 // The replica refuses the article it was just given: name the file it came from.
-                throw ValidationError("\(current): \(refusal)")
+                throw ReplicaError("\(refusal.message.hasPrefix("cannot read") ? "" : "\(current): ")\(refusal); \(Self.nothingImported(files.count))")
             }
             for (id, title) in added {
                 print("\(id)\t\(title)")
             }
+        }
+
+        /// One refused file stops the whole import: say so, since with many files a person would
+        /// otherwise wonder which of the others went in.
+        static func nothingImported(_ count: Int) -> String {
+            count == 1 ? "nothing was imported" : "none of the \(count) files was imported: fix that file, or leave it out, and run `add` again"
         }
 
         /// From this many arguments on, parsing them takes about a second (0.47 s for 4,000 here).

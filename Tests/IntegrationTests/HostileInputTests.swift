@@ -228,6 +228,7 @@ import Testing
             let result = try replica.run(["add", workspace.seedFiles[0], bad])
             #expect(result.status != 0)
             #expect(result.stderr.contains(expected), "\(result.stderr)")
+            #expect(result.stderr.contains("none of the 2 files was imported"), "the error says what became of the good one: \(result.stderr)")
             #expect(try replica.list().isEmpty, "nothing is imported when one file is bad")
         }
     }
