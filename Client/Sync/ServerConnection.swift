@@ -144,7 +144,7 @@ public struct ServerConnection: ServerRequester {
                 channel = try await bootstrap.connect(host: address.host, port: address.port, channelInitializer: setUp)
             }
         } catch {
-            throw ReplicaError("cannot connect to \(address.host):\(address.port): \(error); is the server running (`articlesync-server serve`)?")
+            throw ReplicaError.connectFailure(error, to: address)
         }
 
         return try await channel.executeThenClose { inbound, outbound in
