@@ -117,6 +117,22 @@ public struct ReplicaDirectory: Sendable {
         }
     }
 
+    /// The replica `path` is in: `path` itself, or else the nearest directory above it that is a
+    /// replica, as git finds its repository, so that commands work from a folder inside one (an
+    /// export, say). Before, they said "not a replica; run `articlesync init .`", which made a
+    /// second replica inside the first. `path` itself when neither is found, for `open`'s message.
+    public static func enclosing(_ path: String) -> ReplicaDirectory {
+        let given = ReplicaDirectory(path: path)
+        guard !given.exists else { return given }
+        var current = URL(fileURLWithPath: path).standardizedFileURL.path
+        while true {
+            let parent = (current as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != current else { return given }
+            if ReplicaDirectory(path: parent).exists { return ReplicaDirectory(path: parent) }
+            current = parent
+        }
+    }
+
     /// Opens the replica in this directory, with a message that says what to do when there is none.
     public func open() throws -> Replica {
         guard exists else {

@@ -54,10 +54,11 @@ struct ArticleSyncCommand: AsyncParsableCommand {
 
 /// `-C DIR`, like git: the replica to work on.
 struct ReplicaOptions: ParsableArguments {
-    @Option(name: .customShort("C"), help: ArgumentHelp("Work on the replica in DIR instead of the current directory.", valueName: "DIR"))
+    @Option(name: .customShort("C"), help: ArgumentHelp("Work on the replica in DIR (or the one DIR is inside) instead of the current directory's.",
+                                                         valueName: "DIR"))
     var directory: String = "."
 
-    var replicaDirectory: ReplicaDirectory { ReplicaDirectory(path: directory) }
+    var replicaDirectory: ReplicaDirectory { ReplicaDirectory.enclosing(directory) }
 
     func open() throws -> Replica { try replicaDirectory.open() }
 }

@@ -112,6 +112,23 @@ import Testing
         #expect(try replica.ok(["sync"]).contains("pushed 1"))
     }
 
+    /// Like git: a command run in a folder inside a replica works on that replica. Before, it said
+    /// "not a replica; run `articlesync init .`", which would have made a replica inside the replica.
+    @Test func aFolderInsideAReplicaWorksOnThatReplica() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let inside = replica.path + "/export/deeper"
+        try FileManager.default.createDirectory(atPath: inside, withIntermediateDirectories: true)
+        let fromInside = ReplicaCLI(path: inside)
+        #expect(try fromInside.ok(["list"]).contains("Dibombardir Azerbaijan"))
+        #expect(try fromInside.ok(["sync"]).contains("pushed 1"))
+        #expect(try ReplicaCLI(path: replica.path + "/.articlesync").ok(["status"]).contains("1 articles"))
+        #expect(!FileManager.default.fileExists(atPath: inside + "/.articlesync"), "no second replica was made")
+        let outside = try ReplicaCLI(path: workspace.root).run(["list"])
+        #expect(outside.status == 1 && outside.stderr.contains("is not an ArticleSync replica"), "\(outside.stderr)")
+    }
+
     /// A server that moved: the replica is pointed at the new address and goes on, its pin unchanged.
     @Test func aReplicaFollowsItsServerToANewAddress() throws {
         let workspace = try Workspace()
