@@ -15,6 +15,12 @@ extension SQLiteChangeLog {
         let temporary = path + ".partial-\(UUID().uuidString.prefix(8))"
         defer { try? FileManager.default.removeItem(atPath: temporary) }
         do {
+            // Every article and every token's hash, like the data directory (0700): readable by the
+            // operator alone. VACUUM INTO fills an empty file it is given, keeping its mode; made
+            // by SQLite, the copy got the umask's (0644 here) and any local user could read it.
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw AdminError("cannot write the backup to \(path): check that its directory exists and that you may write to it; nothing was written")
+            }
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "VACUUM INTO ?", arguments: [temporary])
             }

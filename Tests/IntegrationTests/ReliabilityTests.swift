@@ -20,6 +20,11 @@ import Testing
         let made = try workspace.server.admin(["backup", backup])
         #expect(made.status == 0, "\(made.stderr)")
         #expect(try workspace.server.admin(["backup", backup]).status == 1, "a backup never overwrites")
+        // It holds every article and token hash: readable by the operator alone, like the data directory.
+        let mode = try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int
+        #expect(mode == 0o600, "mode \(String(mode ?? 0, radix: 8))")
+        let nowhere = try workspace.server.admin(["backup", workspace.root + "/no-such-directory/backup.sqlite"])
+        #expect(nowhere.status == 1 && nowhere.stderr.contains("check that its directory exists"), "\(nowhere.stderr)")
 
         // Work the backup does not have: two more articles and an edit.
         try a.ok(["add", workspace.seedFiles[3], workspace.seedFiles[4]])
