@@ -85,6 +85,13 @@ public enum TextMerge {
             case .theirs(let range):
                 output += theirsTokens[range].joined()
             case .conflict(_, let mineRange, let theirsRange):
+                // Both sides wrote the same words in two Unicode spellings (see ThreeWayMerge): the
+                // server's bytes lose nothing either side meant.
+                let theirsText = theirsTokens[theirsRange].joined()
+                if mineTokens[mineRange].joined() == theirsText {
+                    output += theirsText
+                    continue
+                }
                 overlapping = true
                 switch favor {
                 case .mine: output += mineTokens[mineRange].joined()

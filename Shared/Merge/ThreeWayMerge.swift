@@ -46,11 +46,16 @@ public enum ThreeWayMerge {
 
         // Text is compared by its bytes, as git compares it: String's `==` holds for canonically
         // equivalent spellings (é and e + U+0301), and would drop one side's change of spelling.
-        func pick<Value>(_ name: String, _ keyPath: WritableKeyPath<Article, Value>, same: (Value, Value) -> Bool) {
+        // Only when both sides changed a field to the same text in two spellings (a Mac's keyboard
+        // and a Linux one's, say) is that equivalence used: the server's bytes are taken, since a
+        // conflict between two values that look alike would lose nothing either side meant.
+        func pick<Value>(_ name: String, _ keyPath: WritableKeyPath<Article, Value>, same: (Value, Value) -> Bool,
+                         equivalent: (Value, Value) -> Bool = { _, _ in false }) {
             let ours = mine[keyPath: keyPath], other = theirs[keyPath: keyPath]
             if same(ours, other) { return }
             if let base, same(base[keyPath: keyPath], ours) { merged[keyPath: keyPath] = other; return }
             if let base, same(base[keyPath: keyPath], other) { return }
+            if equivalent(ours, other) { merged[keyPath: keyPath] = other; return }
             switch favor {
             case .mine: break
             case .theirs: merged[keyPath: keyPath] = other
@@ -59,8 +64,8 @@ public enum ThreeWayMerge {
         }
 
         let sameText = { (left: String, right: String) in left.hasSameUTF8(as: right) }
-        pick("category", \.category, same: sameText)
-        pick("title", \.title, same: sameText)
+        pick("category", \.category, same: sameText, equivalent: ==)
+        pick("title", \.title, same: sameText, equivalent: ==)
         if !sameText(mine.body, theirs.body) {
             if let base, sameText(base.body, mine.body) {
                 merged.body = theirs.body
@@ -73,7 +78,7 @@ public enum ThreeWayMerge {
                 if !text.isClean { conflicts.append("body") }
             }
         }
-        pick("source", \.source, same: sameText)
+        pick("source", \.source, same: sameText, equivalent: ==)
         pick("publishedAt", \.publishedAt, same: ==)
         merged.tags = mergeTags(base: base?.tags, mine: mine.tags, theirs: theirs.tags)
         return ArticleMergeResult(article: merged, conflictingFields: conflicts, mergedByWords: mergedByWords)

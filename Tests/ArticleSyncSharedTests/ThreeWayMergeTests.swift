@@ -41,6 +41,31 @@ import Testing
         #expect(merged.article.contentHash == { var expected = theirs; expected.tags = ["kopi"]; return expected.contentHash }())
     }
 
+    /// Both sides changed a field, or the same words of the body, to the same text in two Unicode
+    /// spellings (a Mac keyboard writes e + U+0301, most others é). Before, that was a conflict
+    /// between two values that look alike ("Café" against "Café"); now the server's bytes are taken.
+    /// Text that differs in more than its spelling still conflicts.
+    @Test func theSameTextInTwoSpellingsOnBothSidesIsNoConflict() {
+        let base = Article(title: "Judul lama", body: "Kopi hitam.\n\nHarga naik.\n\nAntre panjang.", category: "News", source: "viva")
+        var mine = base, theirs = base
+        mine.title = "Kafe cafe\u{301}"
+        theirs.title = "Kafe caf\u{E9}"
+        mine.source = "cafe\u{301}"
+        theirs.source = "caf\u{E9}"
+        // The same word added to one paragraph on both sides, and another paragraph edited on one.
+        mine.body = "Kopi hitam di cafe\u{301}.\n\nHarga naik.\n\nAntre pendek."
+        theirs.body = "Kopi hitam di caf\u{E9}.\n\nHarga naik.\n\nAntre panjang."
+        let merged = ThreeWayMerge.merge(base: base, mine: mine, theirs: theirs)
+        #expect(merged.conflictingFields.isEmpty)
+        #expect(Array(merged.article.title.utf8) == Array(theirs.title.utf8))
+        #expect(Array(merged.article.source.utf8) == Array(theirs.source.utf8))
+        #expect(Array(merged.article.body.utf8) == Array("Kopi hitam di caf\u{E9}.\n\nHarga naik.\n\nAntre pendek.".utf8))
+
+        var other = theirs
+        other.title = "Kafe caf\u{E8}"
+        #expect(ThreeWayMerge.merge(base: base, mine: mine, theirs: other).conflictingFields == ["title"], "è is not é")
+    }
+
     @Test func oneSidedChangesAreTakenAsTheyAre() async {
         await propertyCheck(count: 300, input: Gen.uint64(in: 0...UInt64.max)) { seed in
             let (base, mine, theirs) = Self.triple(seed)
