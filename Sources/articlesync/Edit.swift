@@ -36,7 +36,7 @@ extension ArticleSyncCommand {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
                 text = String(decoding: data, as: UTF8.self)
             } else {
-                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt")
+                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt", unsaved: unsaved(short))
             }
             // Each round that meets an overlapping change shows it in the editor; a person settles it.
             for _ in 0..<10 {
@@ -62,65 +62,18 @@ extension ArticleSyncCommand {
                     }
                     printError("article \(short) changed while you edited it (a sync, or another command), where you edited it too: "
                         + "the editor opens again with both versions marked (<<<<<<< mine: yours, >>>>>>> theirs: the new one); keep one of each")
-                    text = try TextEditor.edit(conflicted, fileName: "\(short).txt")
+                    text = try TextEditor.edit(conflicted, fileName: "\(short).txt", unsaved: unsaved(short))
                 }
             }
             throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short))")
         }
 
         func keep(_ text: String, _ short: String) throws -> String {
-            try TextEditor.keep(text, as: "\(short).txt", in: options.replicaDirectory, rerun: "articlesync edit \(short) --file")
+            try unsaved(short).keep(text)
         }
-    }
-}
 
-/// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
-enum TextEditor {
-    /// Writes text a person wrote that could not be saved to the replica's `.articlesync/unsaved/`,
-    /// and returns the sentence that says where, and which command (`rerun` + the path) saves it.
-    static func keep(_ text: String, as name: String, in replica: ReplicaDirectory, rerun: String) throws -> String {
-        let directory = replica.metadataPath + "/unsaved"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = directory + "/" + name
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
-    }
-
-    /// Reads an article a person edited (`edit`, `resolve`) in place of `replacing`; conflict blocks
-    /// left in it are refused, and so is text that lost the closing tag those articles had.
-    static func parseArticle(_ bytes: [UInt8], file: String, id: UUID, replacing: [Article]) throws -> Article {
-        if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {
-            throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
+        func unsaved(_ short: String) -> UnsavedText {
+            UnsavedText(replica: options.replicaDirectory, name: "\(short).txt", rerun: "articlesync edit \(short) --file")
         }
-        let parsed = try ArticleText.parseNotingClosingTag(bytes, file: file, id: id)
-        // A paragraph added below the `{viva}` that ends the last line turns the tag into body
-        // text; saved as it is, that clears the source and tags on every replica without a word.
-        if !parsed.hasClosingTag, let tagged = replacing.first(where: { $0.source != "" || !$0.tags.isEmpty || $0.publishedAt != nil }) {
-            throw ReplicaError("\(file) does not end with a closing tag (it was \(ArticleText.closingTag(tagged))), so saving it would clear "
-                + "the article's source, tags and publication time; put the tag at the end of the last line (text written after it "
-                + "goes before it), or end the text with {} to clear them")
-        }
-        return parsed.article
-    }
-
-    static func edit(_ text: String, fileName: String) throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let file = directory.appendingPathComponent(fileName)
-        try Data(text.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // Through the shell, so EDITOR may carry arguments ("code --wait").
-        process.arguments = ["-c", "\(editor) \"$1\"", "editor", file.path]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ReplicaError("the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved")
-        }
-        guard let data = FileManager.default.contents(atPath: file.path) else { throw ReplicaError("the edited file is gone; nothing was saved") }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -51,10 +51,11 @@ extension ArticleSyncCommand {
         /// Text that cannot be saved is kept, as `edit` keeps it, for `resolve --file`.
         static func resolveInEditor(_ conflict: ConflictRecord, replica: Replica, directory: ReplicaDirectory) throws {
             let short = String(conflict.articleID.prefix(8))
+            let unsaved = UnsavedText(replica: directory, name: "\(short)-resolution.txt", rerun: "articlesync resolve \(short) --file")
             var text = conflict.attempt
             var seen = conflict.theirs
             for _ in 0..<10 {
-                let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt")
+                let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt", unsaved: unsaved)
                 do {
                     let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id,
                                                              replacing: [conflict.mine, seen])
@@ -67,8 +68,7 @@ extension ArticleSyncCommand {
                     text = overlap.text
                     seen = overlap.theirs
                 } catch {
-                    let kept = try TextEditor.keep(edited, as: "\(short)-resolution.txt", in: directory, rerun: "articlesync resolve \(short) --file")
-                    throw ReplicaError("\(error); nothing was saved. \(kept)")
+                    throw ReplicaError("\(error); nothing was saved. \(try unsaved.keep(edited))")
                 }
             }
             throw ReplicaError("the server's version of \(short) kept changing while you edited; nothing was saved")

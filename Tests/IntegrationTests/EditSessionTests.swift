@@ -108,6 +108,27 @@ import Testing
         #expect(try setup.article.title == "Judul dari berkas")
     }
 
+    /// vim exits 1 when a command in the session failed, though the text was written. Before, the
+    /// temporary file went with the text in it; an editor that fails on an unchanged file (`:cq`)
+    /// still leaves nothing behind.
+    @Test func textWrittenByAnEditorThatThenFailsIsKept() throws {
+        let setup = try Setup()
+        let failing = try setup.editor("fails.sh", "sed -i 's/Pertempuran/Pertempuran sengit/' \"$1\"\nexit 1")
+        let refused = try setup.edit(with: failing)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("exited with status 1; nothing was saved, in case that meant to abandon the edit."), "\(refused.stderr)")
+        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        #expect(refused.stderr.contains("Your text is kept in \(kept)"), "\(refused.stderr)")
+        #expect(try !setup.body.contains("Pertempuran sengit"), "nothing was saved")
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", kept]).contains("saved \(setup.id)"))
+        #expect(try setup.body.contains("Pertempuran sengit"))
+
+        try FileManager.default.removeItem(atPath: kept)
+        let abandoning = try setup.edit(with: try setup.editor("abandons.sh", "exit 1"))
+        #expect(abandoning.status == 1 && !abandoning.stderr.contains("kept in"), "\(abandoning.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: kept))
+    }
+
     /// The seed's `{viva}` ends its last paragraph's line, so a paragraph added at the end of the
     /// file lands after it. Before, that was saved: the source and tags were cleared (and synced
     /// so everywhere) and "{viva}" became body text, without a word.

@@ -1,0 +1,66 @@
+import ArticleSyncClient
+import ArticleSyncShared
+import Foundation
+
+/// Where text a person wrote goes when it cannot be saved: the replica's `.articlesync/unsaved/`,
+/// under `name`, with the command (`rerun` + the path) that saves it from there.
+struct UnsavedText {
+    let replica: ReplicaDirectory
+    let name: String
+    let rerun: String
+
+    /// Writes `text` and returns the sentence that says where, and how to save it.
+    func keep(_ text: String) throws -> String {
+        let directory = replica.metadataPath + "/unsaved"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let path = directory + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
+    }
+}
+
+/// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
+enum TextEditor {
+    /// Reads an article a person edited (`edit`, `resolve`) in place of `replacing`; conflict blocks
+    /// left in it are refused, and so is text that lost the closing tag those articles had.
+    static func parseArticle(_ bytes: [UInt8], file: String, id: UUID, replacing: [Article]) throws -> Article {
+        if TextMerge.containsMarkers(String(decoding: bytes, as: UTF8.self)) {
+            throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
+        }
+        let parsed = try ArticleText.parseNotingClosingTag(bytes, file: file, id: id)
+        // A paragraph added below the `{viva}` that ends the last line turns the tag into body
+        // text; saved as it is, that clears the source and tags on every replica without a word.
+        if !parsed.hasClosingTag, let tagged = replacing.first(where: { $0.source != "" || !$0.tags.isEmpty || $0.publishedAt != nil }) {
+            throw ReplicaError("\(file) does not end with a closing tag (it was \(ArticleText.closingTag(tagged))), so saving it would clear "
+                + "the article's source, tags and publication time; put the tag at the end of the last line (text written after it "
+                + "goes before it), or end the text with {} to clear them")
+        }
+        return parsed.article
+    }
+
+    /// The text saved in the editor. When the editor fails after the text was changed (vim exits 1
+    /// when a command in the session failed, say), the text is kept in `unsaved` rather than lost
+    /// with the temporary file.
+    static func edit(_ text: String, fileName: String, unsaved: UnsavedText) throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent(fileName)
+        try Data(text.utf8).write(to: file)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        // Through the shell, so EDITOR may carry arguments ("code --wait").
+        process.arguments = ["-c", "\(editor) \"$1\"", "editor", file.path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let failed = "the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved"
+            guard let data = FileManager.default.contents(atPath: file.path), data != Data(text.utf8) else { throw ReplicaError(failed) }
+            throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(String(decoding: data, as: UTF8.self)))")
+        }
+        guard let data = FileManager.default.contents(atPath: file.path) else { throw ReplicaError("the edited file is gone; nothing was saved") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
