@@ -23,7 +23,7 @@ public struct TokenSummary: Sendable, Codable, Equatable {
 extension SQLiteChangeLog {
     public func createCollection(name: String) throws {
         guard Self.isValidCollectionName(name) else {
-            throw AdminError("\"\(name)\" is not a valid collection name: use 1 to 64 letters, digits, '-', '_' or '.'")
+            throw AdminError("\"\(name)\" is not a valid collection name: use 1 to 64 ASCII letters (a-z, A-Z), digits, '-', '_' or '.'")
         }
         try pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)", arguments: [name]) == true {
