@@ -4,11 +4,20 @@ import Foundation
 /// The on-disk layout of a replica: `DIR/.articlesync/replica.sqlite` and the token in
 /// `DIR/.articlesync/token` (mode 0600), so the directory itself stays free for the person's files.
 public struct ReplicaDirectory: Sendable {
-    public var path: String
+    public let path: String
+    public let metadataPath: String
 
-    public init(path: String) { self.path = path }
+    public init(path: String) {
+        self.path = path
+        metadataPath = path + "/.articlesync"
+    }
 
-    public var metadataPath: String { path + "/.articlesync" }
+    /// A layout under another metadata directory (`initialize` builds a replica aside first).
+    init(metadataPath: String) {
+        path = (metadataPath as NSString).deletingLastPathComponent
+        self.metadataPath = metadataPath
+    }
+
     public var databasePath: String { metadataPath + "/" + Replica.databaseName }
     public var tokenPath: String { metadataPath + "/token" }
     /// Copies of the files given to `init`, so the replica keeps working if the originals move.
@@ -20,6 +29,11 @@ public struct ReplicaDirectory: Sendable {
 
     /// Makes a new replica; refuses to overwrite an existing one. The server is trusted by its
     /// certificate fingerprint or, with `certificateAuthorityFile`, by a CA and the host name.
+    ///
+    /// Everything is made in `.articlesync.partial` and renamed to `.articlesync` once complete.
+    /// Before, an init stopped part way (a full disk, a kill) left a database without its server
+    /// settings: every command said "no server configured; run `articlesync init` again", and
+    /// `init` said "already a replica".
     public func initialize(
         server: String,
         collection: String,
@@ -41,20 +55,35 @@ public struct ReplicaDirectory: Sendable {
         // Read everything first, so a bad file leaves no half-made replica behind.
         let authority = try certificateAuthorityFile.map { try Self.read($0, what: "CA file") }
         let certificate = try clientCertificate.map { (try Self.read($0.certificateFile, what: "client certificate"), try Self.read($0.keyFile, what: "client key")) }
+        if FileManager.default.fileExists(atPath: metadataPath) {
+            throw ReplicaError("\(metadataPath) exists but holds no replica database; if it holds nothing you need, remove it and run `articlesync init` again")
+        }
+        // What an init stopped part way left: never used, since only a complete one is renamed.
+        let staging = ReplicaDirectory(metadataPath: path + "/.articlesync.partial")
+        try? FileManager.default.removeItem(atPath: staging.metadataPath)
         do {
-            try FileManager.default.createDirectory(atPath: metadataPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            do {
+                try FileManager.default.createDirectory(atPath: staging.metadataPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ReplicaError("cannot create \(staging.metadataPath): \(error.localizedDescription)")
+            }
+            try Self.writePrivate(Data((token + "\n").utf8), to: staging.tokenPath)
+            if let authority { try Self.writePrivate(authority, to: staging.certificateAuthorityPath) }
+            if let certificate {
+                try Self.writePrivate(certificate.0, to: staging.clientCertificatePath)
+                try Self.writePrivate(certificate.1, to: staging.clientKeyPath)
+            }
+            let replica = try Replica(path: staging.databasePath)
+            try replica.configure(server: server, collection: collection, fingerprint: fingerprint?.lowercased() ?? "")
+            try replica.close()
+            guard rename(staging.metadataPath, metadataPath) == 0 else {
+                throw ReplicaError("cannot rename \(staging.metadataPath) to \(metadataPath): \(String(cString: strerror(errno)))")
+            }
         } catch {
-            throw ReplicaError("cannot create \(metadataPath): \(error.localizedDescription)")
+            try? FileManager.default.removeItem(atPath: staging.metadataPath)
+            throw error
         }
-        try Self.writePrivate(Data((token + "\n").utf8), to: tokenPath)
-        if let authority { try Self.writePrivate(authority, to: certificateAuthorityPath) }
-        if let certificate {
-            try Self.writePrivate(certificate.0, to: clientCertificatePath)
-            try Self.writePrivate(certificate.1, to: clientKeyPath)
-        }
-        let replica = try Replica(path: databasePath)
-        try replica.configure(server: server, collection: collection, fingerprint: fingerprint?.lowercased() ?? "")
-        return replica
+        return try Replica(path: databasePath)
     }
 
     /// Replaces the access token (the old one was revoked, or grants too little). Written to a new

@@ -48,6 +48,11 @@ public struct Replica: Sendable {
         if upgrading { try checkpointLargeWAL() }
     }
 
+    /// Closes the database now rather than when the last copy of this value goes.
+    public func close() throws {
+        try pool.close()
+    }
+
     /// A WAL file larger than this after a sync or an import is checkpointed and cut back to nothing.
     static let walSizeLimit = 16 << 20
     /// Page size of a new replica: 32 KiB instead of SQLite's 4 KiB. Articles are 3–6 KB: with 4 KiB
@@ -214,7 +219,9 @@ public struct Replica: Sendable {
 
     static func syncState(_ db: Database) throws -> SyncState {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM syncState WHERE id = 1") else {
-            throw ReplicaError("this replica has no server configured; run `articlesync init` again")
+            // Only an init stopped part way by an older version (now init is all or nothing), or damage.
+            throw ReplicaError("this replica's server settings are missing (an `articlesync init` that stopped part way?); if it holds "
+                + "nothing you need, remove its .articlesync directory and run `articlesync init` again")
         }
         var lastSeen: SeenChange?
         if let seq: Int64 = row["seenSeq"], let articleID: String = row["seenArticleID"], let version: Int64 = row["seenVersion"],

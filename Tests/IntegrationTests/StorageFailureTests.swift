@@ -83,6 +83,28 @@ import Testing
         #expect(try b.ok(["verify"]).hasPrefix("in sync"))
     }
 
+    /// An init the disk stops part way leaves nothing in the way of the next. Before, it left a
+    /// database without its server settings: every command said to run `init` again, and `init`
+    /// said "already a replica".
+    @Test func anInitStoppedByAFullDiskCanSimplyBeRunAgain() throws {
+        let workspace = try Workspace()
+        let path = workspace.root + "/r"
+        let arguments = ["init", path, "--server", workspace.server.address, "--token", try workspace.server.makeToken(access: "write"),
+                         "--fingerprint", workspace.server.fingerprint]
+        let limited = fileSizeLimited(Products.client, arguments, kib: 64)
+        let failed = try runProgram(limited.executable, limited.arguments)
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("the disk holding the replica is full") || failed.stderr.contains("could not be read or written"), "\(failed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path + "/.articlesync"), "nothing half made under the replica's name")
+        #expect(!FileManager.default.fileExists(atPath: path + "/.articlesync.partial"), "and nothing left aside")
+
+        let again = try runProgram(Products.client, arguments)
+        #expect(again.status == 0, "\(again.stderr)")
+        let replica = ReplicaCLI(path: path)
+        try replica.ok(["add", workspace.seedFiles[0]])
+        #expect(try replica.ok(["sync"]).contains("pushed 1"))
+    }
+
     @Test func aDamagedReplicaFileIsNamedWithWhatToDo() throws {
         let workspace = try Workspace()
         let a = try workspace.replica("a", token: try workspace.server.makeToken(access: "write"))
