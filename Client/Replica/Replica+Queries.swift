@@ -74,10 +74,11 @@ extension Replica {
     }
 
     /// Articles with unpushed edits and unresolved conflicts: two index-only counts.
-    public func waiting() throws -> (pending: Int, conflicts: Int) {
+    public func waiting() throws -> (pending: Int, conflicts: Int, rejected: Int) {
         try pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0)
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox WHERE rejectedReason IS NOT NULL") ?? 0)
         }
     }
 

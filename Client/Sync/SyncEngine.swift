@@ -17,7 +17,14 @@ public struct SyncReport: Sendable, Equatable, Codable {
     /// Local changes still waiting (read-only token, conflicts, rejections).
     public var pending = 0
     public var unresolvedConflicts = 0
+    /// Articles whose change the server refused (in this sync or an earlier one), waiting here
+    /// for an edit that fixes them (`status` says why).
+    public var rejectedWaiting = 0
     public var readOnly = false
+
+    /// Something only a person can settle keeps local changes off the server: conflicts, changes
+    /// the server refused, or edits a read-only token cannot push. `sync` then exits 3, not 0.
+    public var needsAttention: Bool { unresolvedConflicts > 0 || rejectedWaiting > 0 || (readOnly && pending > 0) }
 }
 
 /// How far a download has come.
@@ -117,6 +124,7 @@ public struct SyncEngine: Sendable {
         let waiting = try replica.waiting()
         report.pending = waiting.pending
         report.unresolvedConflicts = waiting.conflicts
+        report.rejectedWaiting = waiting.rejected
     }
 
     /// Pulls until caught up. `headSeq` (from `welcome`) lets progress be reported as a fraction;

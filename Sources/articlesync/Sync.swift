@@ -10,7 +10,8 @@ extension ArticleSyncCommand {
             commandName: "sync",
             abstract: "Exchange changes with the server.",
             discussion: """
-                Exit status: 0 when the replica is in step, 3 when conflicts remain, 1 on error.
+                Exit status: 0 when the replica is in step; 3 when local changes stay off the server until a person acts \
+                (conflicts, changes the server rejected, edits a read-only token cannot push); 1 on error.
                 With --watch it stays connected until SIGINT or SIGTERM: changes from the server arrive as they are made, \
                 edits made here (by any articlesync command) are sent as they are made, and a lost server is retried with \
                 growing pauses; a refusal no retry mends (a revoked token, say) ends it with status 1. A long download shows a progress bar on a terminal and a line every few seconds otherwise.
@@ -39,7 +40,8 @@ extension ArticleSyncCommand {
             } else if !quiet {
                 print(Self.describe(report))
             }
-            if report.unresolvedConflicts > 0 { throw ExitCode(3) }
+            // A script's `sync && …` (retiring a machine, say) must not take a refused edit for a sent one.
+            if report.needsAttention { throw ExitCode(3) }
         }
 
         /// Runs the watcher until SIGINT or SIGTERM, then stops it and returns (exit status 0); or
@@ -78,7 +80,11 @@ extension ArticleSyncCommand {
             if report.redownloaded { lines.append("the server's database was replaced, or went back to an older copy that lacks changes this replica had: "
                                                  + "the collection was downloaded again and what the server lacked was sent back; local edits were kept") }
             if report.resent > 0 { lines.append("sent \(report.resent) article(s) again that the replaced server no longer had") }
-            if report.rejected > 0 { lines.append("\(report.rejected) change(s) rejected by the server; `articlesync status` says why") }
+            if report.rejected > 0 {
+                lines.append("\(report.rejected) change(s) rejected by the server; `articlesync status` says why")
+            } else if report.rejectedWaiting > 0 {
+                lines.append("\(report.rejectedWaiting) change(s) the server rejected earlier wait for an edit that fixes them; `articlesync status` says why")
+            }
             if report.readOnly && report.pending > 0 { lines.append("this replica's token is read-only: \(report.pending) local change(s) not pushed") }
             if report.unresolvedConflicts > 0 {
                 lines.append("\(report.unresolvedConflicts) conflict(s) left: both versions are kept and not pushed; "

@@ -177,13 +177,41 @@ import Testing
         try reader.ok(["sync"])
         #expect(try reader.hashes() == writer.hashes())
         try reader.ok(["add", workspace.seedFiles[1]])
-        let result = try reader.ok(["sync"])
-        #expect(result.contains("read-only"))
+        let result = try reader.run(["sync"])
+        #expect(result.status == 3, "the added article stays here: not \"in step\"")
+        #expect(result.stdout.contains("read-only"))
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=1"))
 
         // And the server itself refuses a push made with a read token, whatever the client does.
         let refusal = try await RawClient.pushWithToken(readToken, server: workspace.server)
         #expect(refusal.contains("forbidden"))
+    }
+
+    /// A change the server refuses stays here until an edit fixes it. Before, `sync` exited 0 with
+    /// it refused, and 0 again at every later sync: a script's `articlesync sync && …` (retiring a
+    /// machine, say) took the refused edit for one the server had.
+    @Test func aChangeTheServerRefusesKeepsSyncFromSayingAllIsWell() throws {
+        let workspace = try Workspace(serverArguments: ["--max-article-bytes", "3000"])
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let large = try workspace.write("large.txt", "News\n\nArtikel besar\n\n" + String(repeating: "kata ", count: 1000) + "{viva}")
+        let small = try workspace.write("small.txt", "News\n\nArtikel kecil\n\nIsi singkat. {viva}")
+        try replica.ok(["add", large, small])
+
+        let first = try replica.run(["sync"])
+        #expect(first.status == 3)
+        #expect(first.stdout.contains("1 change(s) rejected by the server"), "\(first.stdout)")
+        #expect(try replica.ok(["status"]).contains("1 article(s) with local changes not yet on the server"), "the small one went")
+        let again = try replica.run(["sync"])
+        #expect(again.status == 3, "still not on the server")
+        #expect(again.stdout.contains("1 change(s) the server rejected earlier wait for an edit"), "\(again.stdout)")
+        #expect(try replica.ok(["status"]).contains("over the 3000-byte limit"))
+
+        let id = try #require(try replica.list().first { $0.title == "Artikel besar" }).id
+        let shorter = try workspace.write("shorter.txt", "Isi yang lebih pendek.")
+        try replica.ok(["set", String(id.prefix(8)), "--body-file", shorter])
+        let fixed = try replica.run(["sync"])
+        #expect(fixed.status == 0, "\(fixed.stdout)")
+        #expect(fixed.stdout.contains("in step with the server"), "\(fixed.stdout)")
     }
 
     @Test func offlineEditsReachTheOtherReplicaAfterTheServerComesBack() throws {
