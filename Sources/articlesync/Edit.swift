@@ -10,7 +10,8 @@ extension ArticleSyncCommand {
             abstract: "Edit an article in $EDITOR (plain-text format); saving an unchanged file changes nothing.",
             discussion: """
                 If the article changes while the editor is open (a `sync --watch`, another command), your edit is merged \
-                with that change as a sync merges; where the two overlap the editor opens again with both versions marked. \
+                with that change as a sync merges; where the two overlap the editor opens again with both versions marked; \
+                if it was deleted meanwhile, nothing is saved (`restore` brings it back). \
                 Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
                 ends with the article's closing {source | tags: …} tag (end it with {} to clear them).
                 """)
@@ -54,6 +55,11 @@ extension ArticleSyncCommand {
                 case .saved(_, let merged):
                     print("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
                     return
+                case .overlapping(let current, _) where current.isDeleted:
+                    // There are no two versions to mark: saving the text would have brought the
+                    // article back and undone the deletion without a word.
+                    throw ReplicaError("article \(short) was deleted while you edited it (a sync, or another command); nothing was saved. "
+                        + "To keep your edit, run `articlesync restore \(short)` first. \(try keep(text, short))")
                 case .overlapping(let current, let conflicted):
                     opened = current
                     guard file == nil else {

@@ -94,6 +94,25 @@ import Testing
         #expect(try a.hashes() == b.hashes())
     }
 
+    /// Before, the editor opened again "with both versions marked", showing only the person's own
+    /// text, and saving it brought the article back: the deletion was undone without a word.
+    @Test func anArticleDeletedWhileTheEditorIsOpenStaysDeletedAndTheTextIsKept() throws {
+        let setup = try Setup()
+        let editor = try setup.editor("delete.sh", """
+            "$ARTICLESYNC" -C "$REPLICA" delete "$ID" > /dev/null
+            sed -i 's/Pertempuran/Pertempuran sengit/' "$1"
+            """)
+        let result = try setup.edit(with: editor)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("was deleted while you edited it"), "\(result.stderr)")
+        #expect(result.stderr.contains("run `articlesync restore \(setup.id)` first"), "\(result.stderr)")
+        #expect(try setup.article.deleted, "still deleted")
+        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        try setup.replica.ok(["restore", setup.id])
+        try setup.replica.ok(["edit", setup.id, "--file", kept])
+        #expect(try setup.body.contains("Pertempuran sengit"))
+    }
+
     @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
         let setup = try Setup()
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")
