@@ -8,7 +8,7 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve",
             abstract: "Settle a conflict; the result is pushed by the next sync as an edit on top of the server's version.",
-            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain).")
+            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file).")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
@@ -62,6 +62,11 @@ extension ArticleSyncCommand {
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
                     print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
                     return
+                } catch let overlap as ResolutionOverlap where overlap.theirs.isDeleted {
+                    // There are no two versions to mark: saving would bring the article back unasked.
+                    throw ReplicaError("the server's version of \(short) was deleted while you edited (a sync); nothing was saved. "
+                        + "\(try unsaved.keep(edited)) That brings the article back with your resolution; "
+                        + "`articlesync resolve \(short) --theirs` keeps it deleted.")
                 } catch let overlap as ResolutionOverlap {
                     printError("the server's version of \(short) changed while you edited (a sync), where your resolution changes it too: "
                         + "the editor opens again with both marked (<<<<<<< mine: your resolution, >>>>>>> theirs: the new version)")

@@ -113,6 +113,36 @@ import Testing
         #expect(try setup.body.contains("Pertempuran sengit"))
     }
 
+    /// `resolve --edit` while a sync brings the other side's deletion: the resolution is kept, and
+    /// the person chooses between bringing the article back with it and keeping it deleted.
+    @Test func aResolutionWrittenWhileTheArticleIsDeletedIsKeptNotAdoptedUnasked() throws {
+        let workspace = try Workspace()
+        let (a, b, id, synced) = try workspace.replicasWithAConflict()
+        #expect(synced.status == 3, "b has the conflict")
+        let settle = try workspace.write("settle-deleted.sh", """
+            #!/bin/sh
+            set -e
+            "$ARTICLESYNC" -C "$A" delete "$ID" > /dev/null
+            "$ARTICLESYNC" -C "$A" sync > /dev/null
+            "$ARTICLESYNC" -C "$B" sync > /dev/null || true
+            awk '/^<<<<<<< mine/ { skip = 1; print "Judul gabungan"; next } /^>>>>>>> theirs/ { skip = 0; next } !skip' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
+            """)
+        chmod(settle, 0o755)
+        let refused = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": settle, "ARTICLESYNC": Products.client, "A": a.path, "B": b.path, "ID": id])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("was deleted while you edited (a sync); nothing was saved"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("`articlesync resolve \(id) --theirs` keeps it deleted"), "\(refused.stderr)")
+        #expect(try b.ok(["conflicts"]).contains(id), "still a conflict, for the person to settle")
+
+        let kept = b.path + "/.articlesync/unsaved/\(id)-resolution.txt"
+        try b.ok(["resolve", id, "--file", kept])
+        #expect(try b.list()[0].title == "Judul gabungan")
+        #expect(try !b.list()[0].deleted)
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.hashes() == b.hashes())
+    }
+
     @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
         let setup = try Setup()
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")
