@@ -23,7 +23,8 @@ extension ReplicaError {
             return ReplicaError("cannot find the server \(address.host): \(unknown.errorDescription); check the address; \(moved)")
         }
         if case ChannelError.connectTimeout = cause {
-            return ReplicaError("cannot connect to \(target): no answer in 10 s; check that no firewall is in the way; \(moved)")
+            return ReplicaError("cannot connect to \(target): no answer in \(ServerConnection.connectTimeoutSeconds) s; "
+                + "check that no firewall is in the way; \(moved)")
         }
         if let io = cause as? IOError {
             let reason = String(cString: strerror(io.errnoCode))

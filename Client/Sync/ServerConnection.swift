@@ -36,6 +36,8 @@ public struct ServerConnection: ServerRequester {
     /// even to a push of 500 articles on a busy disk, comes within seconds. Time the client spends
     /// on its own work with no request out (checkpointing a large download) does not count.
     public static let defaultSilenceLimit: Duration = .seconds(60)
+    /// How long a TCP connection may take to be made before the attempt is given up.
+    static let connectTimeoutSeconds: Int64 = 10
 
     /// Connects, runs `body` with the connection, and closes it whatever happens.
     public static func withConnection<Result: Sendable>(
@@ -109,7 +111,7 @@ public struct ServerConnection: ServerRequester {
         }
 
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(.seconds(10))
+            .connectTimeout(.seconds(Self.connectTimeoutSeconds))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
         let setUp: @Sendable (any NIOCore.Channel) -> EventLoopFuture<Channel> = { channel in
             channel.eventLoop.makeCompletedFuture {

@@ -48,20 +48,24 @@ extension ArticleSyncCommand {
                 try replica.add(reading: {
                     guard let file = remaining.next() else { return nil }
                     current = file
-                    guard let data = FileManager.default.contents(atPath: file) else {
-                        throw ReplicaError("cannot read \(file): no such file, or it is not readable")
-                    }
+                    guard let data = FileManager.default.contents(atPath: file) else { throw UnreadableFile(path: file) }
                     return try ArticleText.parse(data, file: file)
                 }, each: { added.append(($0.idString, $0.title)) })
+            } catch let unreadable as UnreadableFile {
+                throw ReplicaError("cannot read \(unreadable.path): no such file, or it is not readable; \(Self.nothingImported(files.count))")
             } catch let error as ArticleTextError {
                 throw ReplicaError("\(error); \(Self.nothingImported(files.count))")
             } catch let refusal as ReplicaError {
                 // The replica refuses the article it was just given: name the file it came from.
-                throw ReplicaError("\(refusal.message.hasPrefix("cannot read") ? "" : "\(current): ")\(refusal); \(Self.nothingImported(files.count))")
+                throw ReplicaError("\(current): \(refusal); \(Self.nothingImported(files.count))")
             }
             for (id, title) in added {
                 print("\(id)\t\(title)")
             }
+        }
+
+        struct UnreadableFile: Error {
+            let path: String
         }
 
         /// One refused file stops the whole import: say so, since with many files a person would
