@@ -102,6 +102,11 @@ extension Replica {
         }
     }
 
+    /// Which of `ids` this replica holds (deleted articles included).
+    public func heldIDs(among ids: [String]) throws -> Set<String> {
+        try pool.read { db in try Self.heldIDs(among: ids, db) }
+    }
+
     /// `verify`'s look at this side: SQLite's `quick_check` of the file, then every article's stored
     /// text hashed again and compared with the hash kept beside it, which is what the digest and the
     /// server's manifest are made of. A sync, `list` or `status` reads only some pages, so a file

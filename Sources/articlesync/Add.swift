@@ -11,7 +11,8 @@ extension ArticleSyncCommand {
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
                 import needs little memory. A directory stands for the .txt files directly in it, in \
-                name order.
+                name order. Files named like this replica's own articles (<id>.txt, as `export` writes \
+                them) are refused unless --as-new: `edit ID --file FILE` changes an article from its file.
 
                 Give thousands of files as their directory or with --files-from rather than one by one: \
                 the time to parse the command line grows with the square of the number of arguments \
@@ -26,6 +27,9 @@ extension ArticleSyncCommand {
         @Option(help: ArgumentHelp("Also import the files or directories listed in FILE, one per line (- reads standard input).", valueName: "FILE"))
         var filesFrom: String?
 
+        @Flag(help: "Add files named like this replica's articles (<id>.txt, as `export` names them) as new copies.")
+        var asNew = false
+
         func validate() throws {
             if files.isEmpty, filesFrom == nil {
                 throw ValidationError("name the article files to import, a directory of them, or --files-from FILE")
@@ -39,6 +43,7 @@ extension ArticleSyncCommand {
             let replica = try options.open()
             let listed = try filesFrom.map(Self.listedPaths) ?? []
             let files = try (files + listed).flatMap(Self.articleFiles)
+            if !asNew { try Self.refuseExports(files, of: replica) }
             // Read, checked and stored one by one in one transaction: a bad file stops the import
             // with nothing imported, and only one article is in memory at a time.
             var remaining = files.makeIterator()
@@ -62,6 +67,24 @@ extension ArticleSyncCommand {
             for (id, title) in added {
                 print("\(id)\t\(title)")
             }
+        }
+
+        /// Exported files edited and added back would become copies under new ids, next to the
+        /// articles they came from (all 20,000 of them, for an export of everything): refused
+        /// before anything is read, with the command that changes an article from its file.
+        static func refuseExports(_ files: [String], of replica: Replica) throws {
+            var byID: [String: String] = [:]
+            for file in files {
+                let name = (file as NSString).lastPathComponent
+                let stem = String(name.dropLast(4))
+                if name.hasSuffix(".txt"), let id = UUID(uuidString: stem), id.uuidString.lowercased() == stem { byID[stem] = file }
+            }
+            guard !byID.isEmpty else { return }
+            let held = try replica.heldIDs(among: Array(byID.keys)).sorted()
+            guard let first = held.first, let file = byID[first] else { return }
+            throw ReplicaError("\(held.count) of the files are this replica's own articles, as `export` names them (\(file) is article "
+                + "\(first.prefix(8))): `add` would make copies of them under new ids. To change an article from its file, run "
+                + "`articlesync edit \(first.prefix(8)) --file \(file)`; to add copies anyway, pass --as-new. Nothing was imported.")
         }
 
         struct UnreadableFile: Error {

@@ -340,6 +340,34 @@ import Testing
         #expect(try replica.list().count == 4, "the refused imports added nothing")
     }
 
+    /// Exported files edited and added back became copies under new ids, beside the articles they
+    /// came from. Now `add` refuses them and names the command that changes an article from its file.
+    @Test func exportedFilesAreNotAddedBackAsCopiesUnasked() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
+        let exported = workspace.root + "/exported"
+        try replica.ok(["export", exported])
+        let id = try replica.list()[0].id
+        let file = exported + "/\(id).txt"
+        // A new first paragraph, after the category and the title.
+        var blocks = try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n\n")
+        blocks.insert("Paragraf baru dari berkas.", at: 2)
+        try blocks.joined(separator: "\n\n").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let refused = try replica.run(["add", exported])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("2 of the files are this replica's own articles"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("articlesync edit"), "\(refused.stderr)")
+        #expect(try replica.list().count == 2, "nothing was imported")
+
+        let title = try replica.list()[0].title
+        try replica.ok(["edit", String(id.prefix(8)), "--file", file])
+        #expect(try replica.ok(["show", String(id.prefix(8))]).contains("\(title)\n\nParagraf baru dari berkas.\n\n"))
+        #expect(try replica.ok(["add", "--as-new", exported]).split(separator: "\n").count == 2)
+        #expect(try replica.list().count == 4)
+    }
+
     /// A failure on this side during a sync (the replica's database, here one the caller throws)
     /// comes out as it is, not as a failed connection with advice to check the address; a real
     /// connection failure still gets that advice.
