@@ -23,12 +23,15 @@ public enum ArticleExport {
         } catch {
             throw ReplicaError("cannot create the directory \(directory): \(error.localizedDescription)")
         }
-        var count = 0
+        var origins: [FileOrigin] = []
         try replica.forEachArticle { article in
-            try write(Data(ArticleText.print(article).utf8), named: article.idString + ".txt", in: directory)
-            count += 1
+            let name = article.idString + ".txt"
+            try write(Data(ArticleText.print(article).utf8), named: name, in: directory)
+            origins.append(FileOrigin(path: directory + "/" + name, articleID: article.idString, contentHash: article.contentHash))
         }
-        return count
+        // So that `edit --file` can tell a file that went stale from one that did not.
+        try replica.noteFilesWritten(origins)
+        return origins.count
     }
 
     /// Writes `text` to `directory/name` through a temporary file and a rename. POSIX calls, not

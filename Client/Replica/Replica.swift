@@ -200,6 +200,16 @@ public struct Replica: Sendable {
                 ALTER TABLE syncState ADD COLUMN seenMutationID TEXT;
                 """)
         }
+        // Which article, as it was then, each file `export` or `edit` wrote holds (see `FileOrigin`).
+        migrator.registerMigration("v4 file origins") { db in
+            try db.execute(sql: """
+                CREATE TABLE fileOrigin (
+                    path TEXT PRIMARY KEY,
+                    articleID TEXT NOT NULL,
+                    contentHash TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

@@ -13,7 +13,8 @@ extension ArticleSyncCommand {
                 with that change as a sync merges; where the two overlap the editor opens again with both versions marked; \
                 if it was deleted meanwhile, nothing is saved (`restore` brings it back). \
                 Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
-                ends with the article's closing {source | tags: …} tag (end it with {} to clear them).
+                ends with the article's closing {source | tags: …} tag (end it with {} to clear them). --file refuses a file \
+                this replica wrote (an export, kept text) if the article changed after it was written: saving it would undo that change.
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -21,6 +22,8 @@ extension ArticleSyncCommand {
         @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say).",
                                    valueName: "FILE"))
         var file: String?
+        @Flag(help: "With --file: save the file even if the article changed after the file was written from it (undoing that change).")
+        var force = false
 
         func run() async throws {
             let replica = try options.open()
@@ -36,8 +39,15 @@ extension ArticleSyncCommand {
             if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
                 text = String(decoding: data, as: UTF8.self)
+                // An export, or text kept here, holds the article as it was then: saved over a later
+                // change (another machine's edit that a sync brought), it would undo it unseen.
+                if !force, let origin = try replica.fileOrigin(of: file), origin.articleID == fullID, origin.contentHash != opened.contentHash {
+                    throw ReplicaError("article \(short) changed after \(file) was written from it (a sync, or another edit); saving the file "
+                        + "as it is would undo that change. Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
+                        + "to save the file as it is.")
+                }
             } else {
-                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt", unsaved: unsaved(short))
+                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt", unsaved: unsaved(short, from: opened, replica))
             }
             // Each round that meets an overlapping change shows it in the editor; a person settles it.
             for _ in 0..<10 {
@@ -46,40 +56,51 @@ extension ArticleSyncCommand {
                     let parsed = try TextEditor.parseArticle(Array(text.utf8), file: "edited article", id: opened.id, replacing: [opened])
                     outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
                 } catch {
-                    throw ReplicaError("\(error); nothing was saved. \(try keep(text, short))")
+                    throw ReplicaError("\(error); nothing was saved. \(try keep(text, short, from: opened, replica))")
                 }
                 switch outcome {
                 case .unchanged:
+                    try noteSaved(opened, replica)
                     print("no changes")
                     return
-                case .saved(_, let merged):
+                case .saved(let saved, let merged):
+                    if !merged { try noteSaved(saved, replica) }
                     print("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
                     return
                 case .overlapping(let current, _) where current.isDeleted:
                     // There are no two versions to mark: saving the text would have brought the
                     // article back and undone the deletion without a word.
                     throw ReplicaError("article \(short) was deleted while you edited it (a sync, or another command); nothing was saved. "
-                        + "To keep your edit, run `articlesync restore \(short)` first. \(try keep(text, short))")
+                        + "To keep your edit, run `articlesync restore \(short)` first. \(try keep(text, short, from: opened, replica))")
                 case .overlapping(let current, let conflicted):
                     opened = current
                     guard file == nil else {
                         throw ReplicaError("article \(short) changed since it was read, and the change overlaps yours; nothing was saved. "
-                            + "\(try keep(conflicted, short)) It holds both versions where they differ.")
+                            + "\(try keep(conflicted, short, from: current, replica)) It holds both versions where they differ.")
                     }
                     printError("article \(short) changed while you edited it (a sync, or another command), where you edited it too: "
                         + "the editor opens again with both versions marked (<<<<<<< mine: yours, >>>>>>> theirs: the new one); keep one of each")
-                    text = try TextEditor.edit(conflicted, fileName: "\(short).txt", unsaved: unsaved(short))
+                    text = try TextEditor.edit(conflicted, fileName: "\(short).txt", unsaved: unsaved(short, from: current, replica))
                 }
             }
-            throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short))")
+            throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short, from: opened, replica))")
         }
 
-        func keep(_ text: String, _ short: String) throws -> String {
-            try unsaved(short).keep(text)
+        func keep(_ text: String, _ short: String, from article: Article, _ replica: Replica) throws -> String {
+            try unsaved(short, from: article, replica).keep(text)
         }
 
-        func unsaved(_ short: String) -> UnsavedText {
-            UnsavedText(replica: options.replicaDirectory, name: "\(short).txt", rerun: "articlesync edit \(short) --file")
+        /// Kept text is noted as written from `article`, as it was then (see `FileOrigin`).
+        func unsaved(_ short: String, from article: Article, _ replica: Replica) -> UnsavedText {
+            UnsavedText(replica: options.replicaDirectory, name: "\(short).txt", rerun: "articlesync edit \(short) --file") { path in
+                try replica.noteFilesWritten([FileOrigin(path: path, articleID: article.idString, contentHash: article.contentHash)])
+            }
+        }
+
+        /// After `--file` the file holds the article as it now is: saving it again is no undoing.
+        func noteSaved(_ article: Article, _ replica: Replica) throws {
+            guard let file else { return }
+            try replica.noteFilesWritten([FileOrigin(path: file, articleID: article.idString, contentHash: article.contentHash)])
         }
     }
 }

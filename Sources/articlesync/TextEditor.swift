@@ -8,6 +8,8 @@ struct UnsavedText {
     let replica: ReplicaDirectory
     let name: String
     let rerun: String
+    /// Called with the path written (`edit` notes the article the text was written from).
+    var written: (String) throws -> Void = { _ in }
 
     /// Writes `text` and returns the sentence that says where, and how to save it.
     func keep(_ text: String) throws -> String {
@@ -15,6 +17,7 @@ struct UnsavedText {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory + "/" + name
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try written(path)
         return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
     }
 }

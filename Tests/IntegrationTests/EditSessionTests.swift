@@ -143,6 +143,39 @@ import Testing
         #expect(try a.hashes() == b.hashes())
     }
 
+    /// `edit --file` saves a file's text as the article's. A file written before the article changed
+    /// (here by `set`; a sync bringing another machine's edit does the same) undid that change
+    /// without a word. Now the replica remembers what each file it wrote (an export, kept text)
+    /// was written from, and refuses such a file unless --force.
+    @Test func aFileWrittenBeforeTheArticleChangedIsNotSavedOverTheChange() throws {
+        let setup = try Setup()
+        let exported = setup.workspace.root + "/exported"
+        try setup.replica.ok(["export", exported])
+        let file = exported + "/\(try setup.article.id).txt"
+        try setup.replica.ok(["set", setup.id, "--title", "Judul yang diubah kemudian"])
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit").write(toFile: file, atomically: true, encoding: .utf8)
+
+        let refused = try setup.replica.run(["edit", setup.id, "--file", file])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("changed after \(file) was written from it"), "\(refused.stderr)")
+        #expect(try setup.article.title == "Judul yang diubah kemudian")
+        #expect(try !setup.body.contains("Pertempuran sengit"))
+
+        // Text kept from an edit that could not be saved is held to the same rule.
+        let emptying = try setup.editor("empty.sh", ": > \"$1\"")
+        #expect(try setup.edit(with: emptying).status == 1)
+        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        try "News\n\nJudul dari teks yang disimpan\n\nIsi. {viva}".write(toFile: kept, atomically: true, encoding: .utf8)
+        try setup.replica.ok(["set", setup.id, "--category", "Opini"])
+        #expect(try setup.replica.run(["edit", setup.id, "--file", kept]).stderr.contains("was written from it"))
+
+        // --force saves the file as it is, and then the file holds the article as it is.
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", file, "--force"]).contains("saved \(setup.id)"))
+        #expect(try setup.body.contains("Pertempuran sengit"))
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", file]).contains("no changes"))
+    }
+
     @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
         let setup = try Setup()
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")
