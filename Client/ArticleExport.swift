@@ -30,7 +30,7 @@ public enum ArticleExport {
             origins.append(FileOrigin(path: directory + "/" + name, articleID: article.idString, contentHash: article.contentHash))
         }
         // So that `edit --file` can tell a file that went stale from one that did not.
-        try replica.noteFilesWritten(origins)
+        try replica.noteExport(origins)
         return origins.count
     }
 

@@ -25,12 +25,24 @@ public struct FileOrigin: Sendable, Equatable {
 /// (a sync brought another machine's edit, say) would undo that change without a word: the
 /// replica remembers what each file it wrote was written from, so that case can be refused.
 extension Replica {
+    /// Notes single files (text `edit` kept, a file `edit --file` saved).
     public func noteFilesWritten(_ origins: [FileOrigin]) throws {
-        guard !origins.isEmpty else { return }
+        try pool.write { db in try Self.insert(origins, fromExport: false, db) }
+    }
+
+    /// Notes the files of an export, in place of those of earlier exports: one row per article
+    /// for the latest export only, however many exports to dated folders a person keeps making
+    /// (20,000 rows, ~4 MB, each). Files of older exports go unchecked, as all did before.
+    public func noteExport(_ origins: [FileOrigin]) throws {
         try pool.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fileOrigin (path, articleID, contentHash) VALUES (?, ?, ?)")
-            for origin in origins { try statement.execute(arguments: [origin.path, origin.articleID, origin.contentHash]) }
+            try db.execute(sql: "DELETE FROM fileOrigin WHERE fromExport = 1")
+            try Self.insert(origins, fromExport: true, db)
         }
+    }
+
+    static func insert(_ origins: [FileOrigin], fromExport: Bool, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fileOrigin (path, articleID, contentHash, fromExport) VALUES (?, ?, ?, ?)")
+        for origin in origins { try statement.execute(arguments: [origin.path, origin.articleID, origin.contentHash, fromExport]) }
     }
 
     /// What the file at `path` was written from, when this replica wrote it.

@@ -206,7 +206,8 @@ public struct Replica: Sendable {
                 CREATE TABLE fileOrigin (
                     path TEXT PRIMARY KEY,
                     articleID TEXT NOT NULL,
-                    contentHash TEXT NOT NULL
+                    contentHash TEXT NOT NULL,
+                    fromExport INTEGER NOT NULL
                 );
                 """)
         }

@@ -32,6 +32,28 @@ import Testing
         }
     }
 
+    /// Each file notes what it was written from (for `edit --file`); a later export to another
+    /// folder takes the earlier one's place there, so exports to dated folders do not pile up rows.
+    @Test func anExportNotesWhatEachFileWasWrittenFromForTheLatestExportOnly() throws {
+        defer { cleanUp() }
+        let added = try replica.add([sample("Satu"), sample("Dua")])
+        _ = try ArticleExport.write(replica, to: target)
+        let first = target + "/" + added[0].idString + ".txt"
+        #expect(try replica.fileOrigin(of: first) == FileOrigin(path: first, articleID: added[0].idString, contentHash: added[0].contentHash))
+        #expect(try replica.fileOrigin(of: directory + "/elsewhere.txt") == nil)
+
+        let kept = directory + "/kept.txt"
+        try replica.noteFilesWritten([FileOrigin(path: kept, articleID: added[1].idString, contentHash: added[1].contentHash)])
+        let later = directory + "/export-2"
+        _ = try ArticleExport.write(replica, to: later)
+        #expect(try replica.fileOrigin(of: first) == nil, "the earlier export's files are no longer noted")
+        #expect(try replica.fileOrigin(of: later + "/" + added[1].idString + ".txt")?.articleID == added[1].idString)
+        #expect(try replica.fileOrigin(of: kept) != nil, "single files stay noted")
+        // The same file named another way (a relative path, a symbolic link) is the same file.
+        try FileManager.default.createSymbolicLink(atPath: directory + "/link", withDestinationPath: later)
+        #expect(try replica.fileOrigin(of: directory + "/link/" + added[0].idString + ".txt")?.articleID == added[0].idString)
+    }
+
     @Test func aSecondExportReplacesTheFilesOfTheFirst() throws {
         defer { cleanUp() }
         let article = try replica.add([sample("Lama")])[0]
