@@ -67,24 +67,31 @@ import Testing
         #expect(try setup.article.title == "Judul dari editor")
     }
 
-    /// `resolve --edit` while a sync brings a newer server version: before, the resolution was
-    /// adopted over that version and undid its change (here a tag a added meanwhile).
-    @Test func aResolutionWrittenWhileASyncBringsANewerVersionKeepsThatVersionsChange() throws {
-        let workspace = try Workspace()
+    /// Replicas a and b with a title conflict on b; b's person runs `resolve --edit`, and while the
+    /// editor is open a runs `articlesync <command>` on the article (with $ID set) and syncs, and
+    /// b syncs (as its watch would). The editor then settles the title as "Judul gabungan".
+    static func resolveOnB(in workspace: Workspace, whileAChangesIt command: String) throws -> (a: ReplicaCLI, b: ReplicaCLI, id: String, resolve: CommandResult) {
         let (a, b, id, synced) = try workspace.replicasWithAConflict()
         #expect(synced.status == 3, "b has the conflict")
-
-        // While b's person settles the title, a tags the article and b's watch would pull it.
         let settle = try workspace.write("settle.sh", """
             #!/bin/sh
             set -e
-            "$ARTICLESYNC" -C "$A" set "$ID" --tag "dari-a-kemudian" > /dev/null
+            "$ARTICLESYNC" -C "$A" \(command) > /dev/null
             "$ARTICLESYNC" -C "$A" sync > /dev/null
             "$ARTICLESYNC" -C "$B" sync > /dev/null || true
             awk '/^<<<<<<< mine/ { skip = 1; print "Judul gabungan"; next } /^>>>>>>> theirs/ { skip = 0; next } !skip' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
             """)
         chmod(settle, 0o755)
-        let resolved = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": settle, "ARTICLESYNC": Products.client, "A": a.path, "B": b.path, "ID": id])
+        let resolve = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": settle, "ARTICLESYNC": Products.client, "A": a.path, "B": b.path, "ID": id])
+        return (a, b, id, resolve)
+    }
+
+    /// `resolve --edit` while a sync brings a newer server version: before, the resolution was
+    /// adopted over that version and undid its change (here a tag a added meanwhile).
+    @Test func aResolutionWrittenWhileASyncBringsANewerVersionKeepsThatVersionsChange() throws {
+        // While b's person settles the title, a tags the article and b's watch would pull it.
+        let workspace = try Workspace()
+        let (a, b, _, resolved) = try Self.resolveOnB(in: workspace, whileAChangesIt: #"set "$ID" --tag "dari-a-kemudian""#)
         #expect(resolved.status == 0, "\(resolved.stderr)")
         let article = try b.list()[0]
         #expect(article.title == "Judul gabungan")
@@ -117,18 +124,7 @@ import Testing
     /// the person chooses between bringing the article back with it and keeping it deleted.
     @Test func aResolutionWrittenWhileTheArticleIsDeletedIsKeptNotAdoptedUnasked() throws {
         let workspace = try Workspace()
-        let (a, b, id, synced) = try workspace.replicasWithAConflict()
-        #expect(synced.status == 3, "b has the conflict")
-        let settle = try workspace.write("settle-deleted.sh", """
-            #!/bin/sh
-            set -e
-            "$ARTICLESYNC" -C "$A" delete "$ID" > /dev/null
-            "$ARTICLESYNC" -C "$A" sync > /dev/null
-            "$ARTICLESYNC" -C "$B" sync > /dev/null || true
-            awk '/^<<<<<<< mine/ { skip = 1; print "Judul gabungan"; next } /^>>>>>>> theirs/ { skip = 0; next } !skip' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
-            """)
-        chmod(settle, 0o755)
-        let refused = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": settle, "ARTICLESYNC": Products.client, "A": a.path, "B": b.path, "ID": id])
+        let (a, b, id, refused) = try Self.resolveOnB(in: workspace, whileAChangesIt: #"delete "$ID""#)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("was deleted while you edited (a sync); nothing was saved"), "\(refused.stderr)")
         #expect(refused.stderr.contains("`articlesync resolve \(id) --theirs` keeps it deleted"), "\(refused.stderr)")
