@@ -24,10 +24,11 @@ public enum ArticleExport {
             throw ReplicaError("cannot create the directory \(directory): \(error.localizedDescription)")
         }
         var origins: [FileOrigin] = []
-        try replica.forEachArticle { article in
+        let folder = FileOrigin.key(directory)
+        try replica.forEachArticle { article, contentHash in
             let name = article.idString + ".txt"
             try write(Data(ArticleText.print(article).utf8), named: name, in: directory)
-            origins.append(FileOrigin(path: directory + "/" + name, articleID: article.idString, contentHash: article.contentHash))
+            origins.append(FileOrigin(key: (folder as NSString).appendingPathComponent(name), articleID: article.idString, contentHash: contentHash))
         }
         // So that `edit --file` can tell a file that went stale from one that did not.
         try replica.noteExport(origins)

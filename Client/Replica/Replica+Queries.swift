@@ -33,14 +33,15 @@ extension Replica {
         }
     }
 
-    /// Calls `body` with every article, deleted ones only when asked, in id order, decoding one at
-    /// a time: an export of 100,000 articles holds one of them in memory, not all of them. The
-    /// articles are one snapshot, whatever is written meanwhile.
-    public func forEachArticle(includeDeleted: Bool = false, _ body: (Article) throws -> Void) throws {
+    /// Calls `body` with every article and its content hash (as kept, not computed again),
+    /// deleted ones only when asked, in id order, decoding one at a time: an export of 100,000
+    /// articles holds one of them in memory, not all of them. The articles are one snapshot,
+    /// whatever is written meanwhile.
+    public func forEachArticle(includeDeleted: Bool = false, _ body: (Article, _ contentHash: String) throws -> Void) throws {
         try pool.read { db in
-            let states = try Data.fetchCursor(db, sql: "SELECT state FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY id")
-            while let state = try states.next() {
-                try body(Self.decode(state))
+            let rows = try Row.fetchCursor(db, sql: "SELECT state, contentHash FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY id")
+            while let row = try rows.next() {
+                try body(Self.decode(row.decode(forColumn: "state")), row.decode(forColumn: "contentHash"))
             }
         }
     }
