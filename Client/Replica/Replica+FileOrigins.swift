@@ -55,7 +55,7 @@ extension Replica {
     public func fileOrigin(of path: String) throws -> FileOrigin? {
         try pool.read { db in
             try Row.fetchOne(db, sql: "SELECT path, articleID, contentHash FROM fileOrigin WHERE path = ?", arguments: [FileOrigin.key(path)]).map {
-                try FileOrigin(path: $0.decode(forColumn: "path"), articleID: $0.decode(forColumn: "articleID"),
+                try FileOrigin(key: $0.decode(forColumn: "path"), articleID: $0.decode(forColumn: "articleID"),
                                contentHash: $0.decode(forColumn: "contentHash"))
             }
         }

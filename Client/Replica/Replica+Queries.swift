@@ -77,9 +77,15 @@ extension Replica {
     /// Articles with unpushed edits and unresolved conflicts: two index-only counts.
     public func waiting() throws -> (pending: Int, conflicts: Int, rejected: Int) {
         try pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox WHERE rejectedReason IS NOT NULL") ?? 0)
+            // One pass over the outbox for both of its counts: this runs at the end of every sync.
+            let outbox = try Row.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT articleID) AS pending,
+                       COUNT(DISTINCT CASE WHEN rejectedReason IS NOT NULL THEN articleID END) AS rejected
+                FROM outbox
+                """)
+            return (try outbox?.decode(forColumn: "pending") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,
+                    try outbox?.decode(forColumn: "rejected") ?? 0)
         }
     }
 

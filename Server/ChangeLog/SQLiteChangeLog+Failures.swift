@@ -25,10 +25,7 @@ extension AdminError {
     /// printed SQLite's words alone ("SQLite error 10: disk I/O error - while executing `COMMIT
     /// TRANSACTION`"). Other errors pass through.
     public static func explaining(_ error: any Error) -> any Error {
-        if error is RowDecodingError {
-            return AdminError("the change log is damaged (\(error)). Stop the server, keep the data directory as it is, and restore "
-                + "the latest backup (docs/OPERATIONS.md).")
-        }
+        if error is RowDecodingError { return damaged("\(error)") }
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
         let nothing = "The command changed nothing."
@@ -44,10 +41,14 @@ extension AdminError {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return AdminError("the change log stayed busy (\(sqlite)): the server or another command is writing to it. \(nothing) Run it again.")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
-            return AdminError("the change log is damaged (\(sqlite)). Stop the server, keep the data directory as it is, and restore "
-                + "the latest backup (docs/OPERATIONS.md).")
+            return damaged(sqlite)
         default:
             return error
         }
+    }
+
+    static func damaged(_ detail: String) -> AdminError {
+        AdminError("the change log is damaged (\(detail)). Stop the server, keep the data directory as it is, and restore "
+            + "the latest backup (docs/OPERATIONS.md).")
     }
 }

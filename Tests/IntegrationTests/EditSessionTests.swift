@@ -29,6 +29,8 @@ import Testing
         }
 
         var article: ReplicaCLI.Listed { get throws { try replica.list()[0] } }
+        /// Where `edit` keeps text it could not save.
+        var kept: String { replica.path + "/.articlesync/unsaved/\(id).txt" }
         var body: String { get throws { try replica.ok(["show", id]) } }
     }
 
@@ -114,7 +116,7 @@ import Testing
         #expect(result.stderr.contains("was deleted while you edited it"), "\(result.stderr)")
         #expect(result.stderr.contains("run `articlesync restore \(setup.id)` first"), "\(result.stderr)")
         #expect(try setup.article.deleted, "still deleted")
-        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        let kept = setup.kept
         try setup.replica.ok(["restore", setup.id])
         try setup.replica.ok(["edit", setup.id, "--file", kept])
         #expect(try setup.body.contains("Pertempuran sengit"))
@@ -161,7 +163,7 @@ import Testing
         // Text kept from an edit that could not be saved is held to the same rule.
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")
         #expect(try setup.edit(with: emptying).status == 1)
-        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        let kept = setup.kept
         try "News\n\nJudul dari teks yang disimpan\n\nIsi. {viva}".write(toFile: kept, atomically: true, encoding: .utf8)
         try setup.replica.ok(["set", setup.id, "--category", "Opini"])
         #expect(try setup.replica.run(["edit", setup.id, "--file", kept]).stderr.contains("was written from it"))
@@ -177,7 +179,7 @@ import Testing
         let emptying = try setup.editor("empty.sh", ": > \"$1\"")
         let refused = try setup.edit(with: emptying)
         #expect(refused.status == 1)
-        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        let kept = setup.kept
         #expect(refused.stderr.contains("nothing was saved. Your text is kept in \(kept)"), "\(refused.stderr)")
         #expect(FileManager.default.fileExists(atPath: kept))
 
@@ -195,7 +197,7 @@ import Testing
         let refused = try setup.edit(with: failing)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("exited with status 1; nothing was saved, in case that meant to abandon the edit."), "\(refused.stderr)")
-        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        let kept = setup.kept
         #expect(refused.stderr.contains("Your text is kept in \(kept)"), "\(refused.stderr)")
         #expect(try !setup.body.contains("Pertempuran sengit"), "nothing was saved")
         #expect(try setup.replica.ok(["edit", setup.id, "--file", kept]).contains("saved \(setup.id)"))
@@ -217,7 +219,7 @@ import Testing
         let refused = try setup.edit(with: appending)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("does not end with a closing tag (it was {viva | tags: perang})"), "\(refused.stderr)")
-        let kept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).txt"
+        let kept = setup.kept
         #expect(refused.stderr.contains("nothing was saved. Your text is kept in \(kept)"), "\(refused.stderr)")
         #expect(try setup.article.tags == ["perang"])
         #expect(try !setup.body.contains("Paragraf penutup yang baru."))
