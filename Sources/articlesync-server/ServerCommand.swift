@@ -7,8 +7,9 @@ struct ServerCommand: AsyncParsableCommand {
         commandName: "articlesync-server",
         abstract: "The ArticleSync sync server: keeps every collection's change log and serves clients over TLS.",
         discussion: """
-            Start with `articlesync-server serve`. On first start it creates the data directory, the change log,
+            Start with `articlesync-server serve`. On first start it creates the data directory, the change log, \
             a TLS identity and the collection "articles", and prints the certificate fingerprint clients pin.
+
             The other subcommands work on the same data directory, also while the server runs.
             """,
         subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self, Backup.self, Check.self, Status.self]

@@ -10,6 +10,7 @@ struct StressCommand: AsyncParsableCommand {
         discussion: """
             Build the two programs first (`swift build`); this finds them next to itself. Every run uses a temporary \
             directory that is removed afterwards and exits 1 if any promise of docs/RELIABILITY.md was broken.
+
             Example: swift run articlesync-stress server-kill --kills 200
             """,
         subcommands: [ServerKill.self, ClientKill.self, Faults.self, Load.self, All.self]

@@ -8,8 +8,9 @@ struct ArticleSyncCommand: AsyncParsableCommand {
         commandName: "articlesync",
         abstract: "Keep an article collection in step across machines, offline first.",
         discussion: """
-            A replica is a directory made by `articlesync init`. Every command works on the replica in the current
+            A replica is a directory made by `articlesync init`. Every command works on the replica in the current \
             directory, or in DIR with -C DIR, and all of them except `sync` work with no network.
+
             Try `articlesync demo` for a tour on a throwaway server.
             """,
         subcommands: [

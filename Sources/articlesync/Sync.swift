@@ -12,9 +12,11 @@ extension ArticleSyncCommand {
             discussion: """
                 Exit status: 0 when the replica is in step; 3 when local changes stay off the server until a person acts \
                 (conflicts, changes the server rejected, edits a read-only token cannot push); 1 on error.
+
                 With --watch it stays connected until SIGINT or SIGTERM: changes from the server arrive as they are made, \
                 edits made here (by any articlesync command) are sent as they are made, and a lost server is retried with \
-                growing pauses; a refusal no retry mends (a revoked token, say) ends it with status 1. A long download shows a progress bar on a terminal and a line every few seconds otherwise.
+                growing pauses; a refusal no retry mends (a revoked token, say) ends it with status 1. \
+                A long download shows a progress bar on a terminal and a line every few seconds otherwise.
                 """)
 
         @OptionGroup var options: ReplicaOptions
