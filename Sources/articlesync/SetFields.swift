@@ -18,6 +18,18 @@ extension ArticleSyncCommand {
         @Flag(help: "Remove all tags.") var clearTags = false
         @Option(help: ArgumentHelp("Publication time, ISO 8601 (2020-09-30T08:00:00Z); empty clears it.", valueName: "TIME")) var published: String?
 
+        /// A script's `--tag "$TAG"` with TAG unset would otherwise clear every tag without a word, and
+        /// `set ID` alone would say "saved" having changed nothing.
+        func validate() throws {
+            guard title != nil || bodyFile != nil || category != nil || source != nil || !tag.isEmpty || clearTags || published != nil else {
+                throw ValidationError("nothing to change: give --title, --body-file, --category, --source, --tag, --clear-tags or --published")
+            }
+            if tag.contains(where: { $0.allSatisfy(\.isWhitespace) }) {
+                throw ValidationError("--tag needs a non-empty tag; --clear-tags removes all tags")
+            }
+            if !tag.isEmpty, clearTags { throw ValidationError("--tag replaces all tags and --clear-tags removes them: give one of the two") }
+        }
+
         func run() async throws {
             let replica = try options.open()
             let fullID = try replica.resolveID(id)
