@@ -12,8 +12,12 @@ extension ArticleSyncCommand {
         func run() async throws {
             let replica = try options.open()
             let fullID = try replica.resolveID(id)
+            if try replica.article(fullID)?.isDeleted == true {
+                print("\(fullID.prefix(8)) is already deleted; nothing to do")
+                return
+            }
             try replica.update(fullID) { $0.isDeleted = true }
-            print("deleted \(fullID.prefix(8))")
+            print("deleted \(fullID.prefix(8)); `articlesync restore \(fullID.prefix(8))` brings it back")
         }
     }
 }
