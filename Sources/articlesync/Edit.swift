@@ -35,10 +35,12 @@ extension ArticleSyncCommand {
             guard !opened.isDeleted else {
                 throw ReplicaError("article \(short) is deleted; `articlesync restore \(short)` brings it back, then edit it")
             }
-            var text: String
+            // Bytes, not a String: text that is not valid UTF-8 is refused by the parser with its line,
+            // and kept as it is, instead of being saved with U+FFFD in place of each bad byte.
+            var text: [UInt8]
             if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
-                text = String(decoding: data, as: UTF8.self)
+                text = Array(data)
                 // An export, or text kept here, holds the article as it was then: saved over a later
                 // change (another machine's edit that a sync brought), it would undo it unseen.
                 if !force, let origin = try replica.fileOrigin(of: file), origin.articleID == fullID, origin.contentHash != opened.contentHash {
@@ -53,7 +55,7 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let outcome: EditOutcome
                 do {
-                    let parsed = try TextEditor.parseArticle(Array(text.utf8), file: "edited article", id: opened.id, replacing: [opened])
+                    let parsed = try TextEditor.parseArticle(text, file: file ?? "edited article", id: opened.id, replacing: [opened])
                     outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
                 } catch {
                     throw ReplicaError("\(error); nothing was saved. \(try keep(text, short, from: opened, replica))")
@@ -76,7 +78,7 @@ extension ArticleSyncCommand {
                     opened = current
                     guard file == nil else {
                         throw ReplicaError("article \(short) changed since it was read, and the change overlaps yours; nothing was saved. "
-                            + "\(try keep(conflicted, short, from: current, replica)) It holds both versions where they differ.")
+                            + "\(try keep(Array(conflicted.utf8), short, from: current, replica)) It holds both versions where they differ.")
                     }
                     printError("article \(short) changed while you edited it (a sync, or another command), where you edited it too: "
                         + "the editor opens again with both versions marked (<<<<<<< mine: yours, >>>>>>> theirs: the new one); keep one of each")
@@ -86,7 +88,7 @@ extension ArticleSyncCommand {
             throw ReplicaError("article \(short) kept changing while you edited it; nothing was saved. \(try keep(text, short, from: opened, replica))")
         }
 
-        func keep(_ text: String, _ short: String, from article: Article, _ replica: Replica) throws -> String {
+        func keep(_ text: [UInt8], _ short: String, from article: Article, _ replica: Replica) throws -> String {
             try unsaved(short, from: article, replica).keep(text)
         }
 

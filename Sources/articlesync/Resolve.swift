@@ -57,7 +57,7 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt", unsaved: unsaved)
                 do {
-                    let article = try TextEditor.parseArticle(Array(edited.utf8), file: "edited resolution", id: conflict.mine.id,
+                    let article = try TextEditor.parseArticle(edited, file: "edited resolution", id: conflict.mine.id,
                                                              replacing: [conflict.mine, seen])
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
                     print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")

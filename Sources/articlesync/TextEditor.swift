@@ -12,11 +12,14 @@ struct UnsavedText {
     var written: (String) throws -> Void = { _ in }
 
     /// Writes `text` and returns the sentence that says where, and how to save it.
-    func keep(_ text: String) throws -> String {
+    func keep(_ text: String) throws -> String { try keep(Array(text.utf8)) }
+
+    /// Writes `bytes` as they are, so that text which is not valid UTF-8 is kept unchanged.
+    func keep(_ bytes: [UInt8]) throws -> String {
         let directory = replica.metadataPath + "/unsaved"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = directory + "/" + name
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
         try written(path)
         return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
     }
@@ -41,10 +44,12 @@ enum TextEditor {
         return parsed.article
     }
 
-    /// The text saved in the editor. When the editor fails after the text was changed (vim exits 1
-    /// when a command in the session failed, say), the text is kept in `unsaved` rather than lost
-    /// with the temporary file.
-    static func edit(_ text: String, fileName: String, unsaved: UnsavedText) throws -> String {
+    /// The bytes saved in the editor, as they are: an editor set to another encoding (Latin-1, say)
+    /// saves bytes that are not UTF-8, which `parseArticle` refuses with their line, where decoding
+    /// them here would have turned each into U+FFFD and saved that. When the editor fails after the
+    /// text was changed (vim exits 1 when a command in the session failed, say), the text is kept in
+    /// `unsaved` rather than lost with the temporary file.
+    static func edit(_ text: String, fileName: String, unsaved: UnsavedText) throws -> [UInt8] {
         let environment = ProcessInfo.processInfo.environment
         let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
@@ -61,9 +66,9 @@ enum TextEditor {
         guard process.terminationStatus == 0 else {
             let failed = "the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved"
             guard let data = FileManager.default.contents(atPath: file.path), data != Data(text.utf8) else { throw ReplicaError(failed) }
-            throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(String(decoding: data, as: UTF8.self)))")
+            throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(Array(data)))")
         }
         guard let data = FileManager.default.contents(atPath: file.path) else { throw ReplicaError("the edited file is gone; nothing was saved") }
-        return String(decoding: data, as: UTF8.self)
+        return Array(data)
     }
 }

@@ -238,4 +238,26 @@ import Testing
         #expect(try setup.article.tags.isEmpty)
         #expect(try setup.body.contains("Paragraf penutup yang baru. {}"))
     }
+
+    /// An editor set to Latin-1 saves "é" as the one byte E9. Before, `edit` decoded the text with
+    /// U+FFFD in place of each such byte and saved that; `add`, `set --body-file` and
+    /// `resolve --file` refused the same text.
+    @Test func textThatIsNotUTF8IsRefusedWithItsLineAndKeptByteForByte() throws {
+        let setup = try Setup()
+        let latin1 = try setup.editor("latin1.sh", #"sed -i 's/Pertempuran/Pertempuran di kaf\xe9/' "$1""#)
+        let refused = try setup.edit(with: latin1)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("edited article:5: the file is not valid UTF-8"), "\(refused.stderr)")
+        #expect(try !setup.body.contains("Pertempuran di kaf"), "nothing was saved")
+        let kept = try Data(contentsOf: URL(fileURLWithPath: setup.kept))
+        #expect(kept.firstRange(of: Data([0xEF, 0xBF, 0xBD])) == nil, "no U+FFFD in place of the byte")
+        #expect(kept.firstRange(of: Data("Pertempuran di kaf".utf8) + [0xE9]) != nil, "the byte is kept as it was written")
+
+        let file = try setup.workspace.write("latin1.txt", "")
+        try (Data("News\n\nJudul di kaf".utf8) + [0xE9] + Data("\n\nIsi. {viva}".utf8)).write(to: URL(fileURLWithPath: file))
+        let fromFile = try setup.replica.run(["edit", setup.id, "--file", file])
+        #expect(fromFile.status == 1)
+        #expect(fromFile.stderr.contains("\(file):3: the file is not valid UTF-8"), "\(fromFile.stderr)")
+        #expect(try setup.article.title == "Dibombardir Azerbaijan, Tentara Armenia Nangis Di Medan Tempur Nagorno Karabakh")
+    }
 }
