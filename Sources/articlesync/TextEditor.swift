@@ -64,6 +64,11 @@ enum TextEditor {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            // The shell exits 127 when it cannot find the command.
+            guard process.terminationStatus != 127 else {
+                throw ReplicaError("the editor (\(editor)) was not found; nothing was saved. Set EDITOR to your editor's command "
+                    + "(EDITOR=nano, say), or write the article to a file and save it with --file")
+            }
             let failed = "the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved"
             guard let data = FileManager.default.contents(atPath: file.path), data != Data(text.utf8) else { throw ReplicaError(failed) }
             throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(Array(data)))")

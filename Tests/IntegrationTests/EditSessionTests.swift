@@ -209,6 +209,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: kept))
     }
 
+    @Test func anEditorThatIsNotFoundIsNamedWithWhatToDo() throws {
+        let setup = try Setup()
+        let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("was not found; nothing was saved. Set EDITOR"), "\(missing.stderr)")
+    }
+
     /// The seed's `{viva}` ends its last paragraph's line, so a paragraph added at the end of the
     /// file lands after it. Before, that was saved: the source and tags were cleared (and synced
     /// so everywhere) and "{viva}" became body text, without a word.
