@@ -42,6 +42,12 @@ public struct Replica: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
             return pageSize
         }
+        // A newer articlesync may keep state this one does not know of (a table it must update with
+        // every edit, say): writing without it would leave that state wrong. This one stays out.
+        guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
+            throw ReplicaError("this replica was last opened by a newer articlesync, which changed its database in ways this version "
+                + "does not know; nothing was changed. Use that version (or a newer one) on this replica.")
+        }
         let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
         // A migration can rewrite a whole outbox, and the WAL would keep that size until the next sync.

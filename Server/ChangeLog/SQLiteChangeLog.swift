@@ -34,6 +34,12 @@ public struct SQLiteChangeLog: Sendable {
         try pool.writeWithoutTransaction {
             try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
+        // A newer server may keep state this one does not know of; serving or changing the change log
+        // without it would leave that state wrong.
+        guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
+            throw ServerSetupError(message: "the change log at \(path) was last opened by a newer articlesync-server, which changed it in "
+                + "ways this version does not know; nothing was changed. Run that version (or a newer one) on this data directory.")
+        }
         let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
         // A migration can rewrite whole tables, and the WAL would keep that size for good.

@@ -105,6 +105,37 @@ import Testing
         #expect(try replica.outbox().map(\.article.title) == [frozen.title, article.title, "Judul baru"])
     }
 
+    /// A replica a newer articlesync migrated may hold state this version does not know of. Before,
+    /// this version opened it and wrote to it as if it were its own.
+    @Test func aReplicaMigratedByANewerVersionIsRefusedUnchanged() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/replica.sqlite"
+        let replica = try Replica(path: path)
+        _ = try replica.add(Self.articles(1))
+        try replica.close()
+        /// The schema, the migrations and the articles, as another program reads them.
+        func contents() throws -> [String] {
+            let queue = try DatabaseQueue(path: path)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                try String.fetchAll(db, sql: "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+                    + String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                    + String.fetchAll(db, sql: "SELECT id || ' ' || title FROM article ORDER BY id")
+            }
+        }
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from a newer articlesync')") }
+        try queue.close()
+        let before = try contents()
+        #expect {
+            _ = try Replica(path: path)
+        } throws: { error in
+            "\(error)".contains("last opened by a newer articlesync") && "\(error)".contains("nothing was changed")
+        }
+        #expect(try contents() == before)
+    }
+
     /// Migrating a v1 replica rewrites its outbox; with 4,200 queued new articles (19 MB) that
     /// would otherwise stay in the WAL until the next sync.
     @Test func migratingALargeOutboxLeavesNoLargeWAL() throws {

@@ -32,6 +32,22 @@ import Testing
 
     /// A log made before the latest state was a reference: its articles, their versions and
     /// their content are served as before, and a stale push still gets the current article back.
+    /// A change log a newer server migrated may hold state this version does not know of. Before,
+    /// this version served it and wrote to it as if it were its own.
+    @Test func aLogMigratedByANewerVersionIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/changelog.sqlite"
+        _ = try SQLiteChangeLog(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99 from a newer server')") }
+        try queue.close()
+        #expect {
+            _ = try SQLiteChangeLog(path: path)
+        } throws: { error in
+            "\(error)".contains("last opened by a newer articlesync-server")
+        }
+    }
+
     @Test func aVersion1LogServesTheSameArticlesAfterTheMigration() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/changelog.sqlite"
