@@ -57,19 +57,20 @@ enum TextEditor {
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(fileName)
         try Data(text.utf8).write(to: file)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // Through the shell, so EDITOR may carry arguments ("code --wait").
-        process.arguments = ["-c", "\(editor) \"$1\"", "editor", file.path]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        // Through the shell, so EDITOR may carry arguments ("code --wait"); `exec`, so that the editor
+        // is the shell's process and nothing between it and this one dies of the terminal's Ctrl-C.
+        let ending = try ForegroundProgram.run("/bin/sh", ["-c", "exec \(editor) \"$1\"", "editor", file.path])
+        guard ending == .exited(0) else {
             // The shell exits 127 when it cannot find the command.
-            guard process.terminationStatus != 127 else {
+            guard ending != .exited(127) else {
                 throw ReplicaError("the editor (\(editor)) was not found; nothing was saved. Set EDITOR to your editor's command "
                     + "(EDITOR=nano, say), or write the article to a file and save it with --file")
             }
-            let failed = "the editor (\(editor)) exited with status \(process.terminationStatus); nothing was saved"
+            let how = switch ending {
+            case .exited(let status): "exited with status \(status)"
+            case .killed(let signal): "was killed by signal \(signal)"
+            }
+            let failed = "the editor (\(editor)) \(how); nothing was saved"
             guard let data = FileManager.default.contents(atPath: file.path), data != Data(text.utf8) else { throw ReplicaError(failed) }
             throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(Array(data)))")
         }

@@ -209,6 +209,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: kept))
     }
 
+    /// `edit` on a terminal (`script` gives it one). Before, Foundation's Process started the editor
+    /// in a process group of its own, outside the terminal's foreground: vim and nano were stopped
+    /// (SIGTTIN) as soon as they read the terminal, and `edit` hung. Here the editor edits only when
+    /// it is in the foreground, then does what Ctrl-C in vim does: SIGINT to the whole foreground
+    /// group, which vim ignores and `edit` must survive to save the text.
+    @Test func theEditorRunsInTheTerminalsForegroundAndCtrlCDoesNotEndTheEdit() throws {
+        let setup = try Setup()
+        let editor = try setup.editor("foreground.sh", """
+            read pid name state parent group session terminal foreground rest < /proc/$$/stat
+            [ "$group" = "$foreground" ] || exit 0
+            trap '' INT
+            kill -INT 0
+            sed -i 's/Pertempuran/Pertempuran di latar depan/' "$1"
+            """)
+        let command = "'\(Products.client)' -C '\(setup.replica.path)' edit \(setup.id)"
+        let onTerminal = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["EDITOR": editor], timeout: 60)
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("saved \(setup.id)"), "\(onTerminal.stdout)")
+        #expect(try setup.body.contains("Pertempuran di latar depan"))
+    }
+
     @Test func anEditorThatIsNotFoundIsNamedWithWhatToDo() throws {
         let setup = try Setup()
         let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
