@@ -11,7 +11,8 @@ extension ArticleSyncCommand {
             abstract: "Exchange changes with the server.",
             discussion: """
                 Exit status: 0 when the replica is in step; 3 when local changes stay off the server until a person acts \
-                (conflicts, changes the server rejected, edits a read-only token cannot push); 1 on error.
+                (conflicts, changes the server rejected, edits a read-only token cannot push); 1 on error. \
+                Ctrl-C stops it, keeping what was downloaded or sent; the next sync carries on from there.
 
                 With --watch it stays connected until SIGINT or SIGTERM: changes from the server arrive as they are made, \
                 edits made here (by any articlesync command) are sent as they are made, and a lost server is retried with \
@@ -36,6 +37,8 @@ extension ArticleSyncCommand {
                 try await Self.watch(engine, quiet: quiet || json)
                 return
             }
+            let interruption = SignalWait.reportingInterruption("what was downloaded or sent so far is kept; `articlesync sync` carries on from there")
+            defer { interruption.forEach { $0.cancel() } }
             let report = try await engine.sync()
             if json {
                 try printJSON(report)

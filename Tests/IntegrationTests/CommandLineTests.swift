@@ -46,4 +46,44 @@ import Testing
         #expect(try replica.ok(["status"]).contains("no local changes waiting"))
         #expect(try replica.list()[0].deleted)
     }
+
+    /// Before, Ctrl-C ended a sync without a word, its progress bar's line left open, and nothing
+    /// said whether the download was lost. Here a listener that takes the connection and never
+    /// answers keeps the sync waiting when the SIGINT comes.
+    @Test func aSyncInterruptedByCtrlCSaysWhatIsKeptAndEndsByTheSignal() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                guard bind(listener, socketAddress, length) == 0, listen(listener, 4) == 0,
+                      getsockname(listener, socketAddress, &length) == 0 else { throw TestFailure("cannot listen: errno \(errno)") }
+            }
+        }
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"),
+                                            server: "127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+
+        let errors = workspace.root + "/sync.err"
+        _ = FileManager.default.createFile(atPath: errors, contents: nil)
+        let sync = Process()
+        sync.executableURL = URL(fileURLWithPath: Products.client)
+        sync.arguments = ["-C", replica.path, "sync"]
+        sync.standardOutput = FileHandle.nullDevice
+        sync.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+        try sync.run()
+        Thread.sleep(forTimeInterval: 1)
+        #expect(sync.isRunning, "the sync waits for an answer")
+        sync.interrupt()
+        let deadline = Date().addingTimeInterval(15)
+        while sync.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if sync.isRunning { sync.terminate() }
+        sync.waitUntilExit()
+        #expect(sync.terminationReason == .uncaughtSignal && sync.terminationStatus == SIGINT, "ends as Ctrl-C ends a program (status 130 in a shell)")
+        let said = try String(contentsOfFile: errors, encoding: .utf8)
+        #expect(said.contains("interrupted: what was downloaded or sent so far is kept; `articlesync sync` carries on from there"), "\(said)")
+    }
 }
