@@ -11,7 +11,7 @@ import Glibc
 /// rest: the second to stop removed `status.json` while the first still ran, so `status` said "not
 /// running", and a watcher connected to one never heard of pushes to the other. The admin
 /// subcommands (`token`, `backup`, `check`, ...) do not take the lock: they work beside the server.
-final class ServingLock: Sendable {
+public final class ServingLock: Sendable {
     private let descriptor: Int32
 
     /// Takes the lock, or says which server holds it.
@@ -42,5 +42,14 @@ final class ServingLock: Sendable {
 
     deinit {
         close(descriptor)
+    }
+
+    /// Whether a `serve` holds the lock on `directory` now. Exact where the pid in `status.json` is
+    /// not: `kill(pid, 0)` took a later process that got the same pid for the server.
+    public static func isHeld(in directory: ServerDataDirectory) -> Bool {
+        let descriptor = open(directory.servingLockPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return flock(descriptor, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK
     }
 }

@@ -14,9 +14,11 @@ extension ServerCommand {
             let directory = dataOptions.directory
             let collections = try directory.openExistingChangeLog().collections()
             let snapshot = ConnectionRegistry.read(path: directory.statusPath)
-            let running = snapshot.map { kill($0.pid, 0) == 0 } ?? false
+            let running = ServingLock.isHeld(in: directory)
             if let snapshot, running {
                 print("server running (pid \(snapshot.pid)) on \(snapshot.listening) since \(snapshot.startedAt); status as of \(snapshot.updatedAt)")
+            } else if running {
+                print("server running (starting: no status written yet)")
             } else {
                 print("server not running")
             }
