@@ -81,6 +81,7 @@ public struct ServerConnection: ServerRequester {
     ) async throws -> Result {
         let observedFingerprint = NIOLockedValueBox<String?>(nil)
         let tlsFailure = NIOLockedValueBox<(any Error)?>(nil)
+        let heardFromServer = NIOLockedValueBox(false)
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
         switch trust {
@@ -130,7 +131,7 @@ public struct ServerConnection: ServerRequester {
                     handler = try NIOSSLClientHandler(context: sslContext, serverHostname: hostname)
                 }
                 try channel.pipeline.syncOperations.addHandler(handler)
-                try channel.pipeline.syncOperations.addHandler(TLSFailureRecorder(failure: tlsFailure))
+                try channel.pipeline.syncOperations.addHandler(TLSFailureRecorder(failure: tlsFailure, heardFromServer: heardFromServer))
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
                 try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
                 return try Channel(wrappingChannelSynchronously: channel)
@@ -169,6 +170,14 @@ public struct ServerConnection: ServerRequester {
                 // What failed here rather than on the way (the replica's database, say) is not a
                 // connection problem, and "check the address" would send the person astray.
                 guard Self.isConnectionFailure(cause) else { throw cause }
+                // The server's data came through TLS before, so the address, the handshake and the
+                // certificates were right; what ended it is the server (a kill shows as TLS's
+                // uncleanShutdown) or the network.
+                if heardFromServer.withLockedValue({ $0 }) {
+                    throw ReplicaError("the connection to \(address.host):\(address.port) ended part way (\(cause)): the server stopped or "
+                        + "restarted, or the network dropped the connection. Everything received or acknowledged before that is kept; "
+                        + "run the command again.")
+                }
                 throw Self.explain(cause, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
                                    hasClientCertificate: clientCertificate != nil)
             }
@@ -277,13 +286,22 @@ public struct ServerConnection: ServerRequester {
 }
 
 /// Keeps the first TLS error the handler before it reports (a refused handshake), which can reach
-/// the request that triggered it only as a closed channel.
+/// the request that triggered it only as a closed channel; and notes whether the server's data ever
+/// came through TLS, after which a closed channel is the server or the network going away, not a
+/// connection that could not be made.
 final class TLSFailureRecorder: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let failure: NIOLockedValueBox<(any Error)?>
+    let heardFromServer: NIOLockedValueBox<Bool>
 
-    init(failure: NIOLockedValueBox<(any Error)?>) {
+    init(failure: NIOLockedValueBox<(any Error)?>, heardFromServer: NIOLockedValueBox<Bool>) {
         self.failure = failure
+        self.heardFromServer = heardFromServer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        heardFromServer.withLockedValue { $0 = true }
+        context.fireChannelRead(data)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
