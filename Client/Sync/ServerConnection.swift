@@ -174,9 +174,9 @@ public struct ServerConnection: ServerRequester {
                 // certificates were right; what ended it is the server (a kill shows as TLS's
                 // uncleanShutdown) or the network.
                 if heardFromServer.withLockedValue({ $0 }) {
+                    // No "run it again" and no full stop: `sync --watch` adds "; retrying in …" itself.
                     throw ReplicaError("the connection to \(address.host):\(address.port) ended part way (\(cause)): the server stopped or "
-                        + "restarted, or the network dropped the connection. Everything received or acknowledged before that is kept; "
-                        + "run the command again.")
+                        + "restarted, or the network dropped it; everything received or acknowledged before that is kept")
                 }
                 throw Self.explain(cause, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
                                    hasClientCertificate: clientCertificate != nil)
