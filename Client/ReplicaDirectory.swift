@@ -165,6 +165,10 @@ public struct ReplicaDirectory: Sendable {
     /// Opens the replica in this directory, with a message that says what to do when there is none.
     public func open() throws -> Replica {
         guard exists else {
+            // A mistyped -C is more likely than a missing replica there.
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw ReplicaError("\(path) does not exist; give a replica's directory with -C DIR, or make one with `articlesync init \(path) --server … --token … --fingerprint …`")
+            }
             throw ReplicaError("\(path) is not an ArticleSync replica; run `articlesync init \(path) --server … --token … --fingerprint …` or pass -C DIR")
         }
         return try Replica(path: databasePath)

@@ -127,6 +127,9 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: inside + "/.articlesync"), "no second replica was made")
         let outside = try ReplicaCLI(path: workspace.root).run(["list"])
         #expect(outside.status == 1 && outside.stderr.contains("is not an ArticleSync replica"), "\(outside.stderr)")
+        // A mistyped -C is named as a folder that does not exist.
+        let mistyped = try ReplicaCLI(path: workspace.root + "/rr").run(["list"])
+        #expect(mistyped.status == 1 && mistyped.stderr.contains("\(workspace.root)/rr does not exist"), "\(mistyped.stderr)")
     }
 
     /// A server that moved: the replica is pointed at the new address and goes on, its pin unchanged.
