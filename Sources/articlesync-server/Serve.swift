@@ -79,7 +79,8 @@ extension ServerCommand {
             let certificate = cert.flatMap { chain in key.map { (chain: chain, key: $0) } }
             try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate, logger: logger) { fingerprint, boundPort in
                 // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
-                FileHandle.standardOutput.write(Data("fingerprint \(fingerprint)\nlistening on \(host):\(boundPort)\n".utf8))
+                // A stdout nobody reads (closed) must not stop the server: FileHandle's write(_:) would.
+                try? FileHandle.standardOutput.write(contentsOf: Data("fingerprint \(fingerprint)\nlistening on \(host):\(boundPort)\n".utf8))
             }
         }
 

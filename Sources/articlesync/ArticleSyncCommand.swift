@@ -29,7 +29,9 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            StandardOutput.flush()
         } catch {
+            StandardOutput.flush()
             exit(withError: ReplicaError.explaining(error))
         }
     }
@@ -113,7 +115,3 @@ struct JSONArrayPrinter {
     }
 }
 
-/// Writes to stderr (messages that are not the command's output).
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}

@@ -24,7 +24,7 @@ struct ProgressPrinter: Sendable {
             let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
             var line = "\r[\(bar)] \(percent)%  \(progress.articles) articles  \(rate)/s"
             if progress.finished { line += "\n" }
-            FileHandle.standardOutput.write(Data(line.utf8))
+            StandardOutput.write(line)
             return
         }
         let now = ContinuousClock.now
@@ -40,11 +40,6 @@ struct ProgressPrinter: Sendable {
     }
 }
 
-/// Writes a line to stdout at once. `print` is block-buffered when stdout is a pipe or a file, and
-/// watch mode and progress lines must appear as things happen.
-func emitLine(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
 
 enum SignalWait {
     /// Returns at the first SIGINT or SIGTERM.
@@ -66,7 +61,7 @@ enum SignalWait {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                FileHandle.standardError.write(Data("\ninterrupted: \(what)\n".utf8))
+                printError("\ninterrupted: \(what)")
                 signal(number, SIG_DFL)
                 kill(getpid(), number)  // not raise: this queue's thread blocks signals
             }

@@ -116,4 +116,46 @@ import Testing
             #expect(printed == (try encoded(entries)))
         }
     }
+
+    /// Runs `articlesync` on `replica` with stdout as given; its status, or nil if it was still
+    /// running after 20 s (then it is killed).
+    static func run(_ replica: ReplicaCLI, _ arguments: [String], stdout: FileHandle, stderr: String) throws -> Int32? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Products.client)
+        process.arguments = ["-C", replica.path] + arguments
+        process.standardOutput = stdout
+        _ = FileManager.default.createFile(atPath: stderr, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderr))
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// Before, `show ID > file` on a full disk exited 0 with the file cut short (print drops write
+    /// errors), and `sync --watch` whose stdout was gone (a full disk, or a pipe whose reader ended)
+    /// crashed in FileHandle's `try!` and then hung.
+    @Test func outputThatCannotBeWrittenEndsTheCommandAndSaysSo() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        let errors = workspace.root + "/stderr"
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+
+        #expect(try Self.run(replica, ["show", id], stdout: full, stderr: errors) == 1)
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("cannot write the output (No space left on device)"))
+        #expect(try Self.run(replica, ["sync", "--watch"], stdout: full, stderr: errors) == 1, "ends instead of hanging")
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("cannot write the output (No space left on device)"))
+
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        #expect(try Self.run(replica, ["sync", "--watch"], stdout: pipe.fileHandleForWriting, stderr: errors) == 141,
+                "a reader gone ends it as SIGPIPE would")
+    }
 }
