@@ -22,8 +22,15 @@ public final class ServingLock: Sendable {
         guard descriptor >= 0 else {
             throw ServerSetupError(message: "cannot open \(path): \(String(cString: strerror(errno))); check the permissions of \(directory.path)")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let failure = errno
+        // `status` holds a shared lock for a moment to see whether a server runs (`isHeld`): a start
+        // that meets it tries again rather than reporting a server that is not there.
+        var failure: Int32 = 0
+        for attempt in 0...20 {
+            if attempt > 0 { usleep(10_000) }
+            failure = flock(descriptor, LOCK_EX | LOCK_NB) == 0 ? 0 : errno
+            if failure != EWOULDBLOCK { break }
+        }
+        guard failure == 0 else {
             guard failure == EWOULDBLOCK else {
                 close(descriptor)
                 throw ServerSetupError(message: "cannot lock \(path): \(String(cString: strerror(failure))); is \(directory.path) on a file system without locks?")
