@@ -41,6 +41,22 @@ enum TextEditor {
                 + "the article's source, tags and publication time; put the tag at the end of the last line (text written after it "
                 + "goes before it), or end the text with {} to clear them")
         }
+        // The first line is the category and the next the title: with the category line deleted, the
+        // title became the category and the first paragraph the title, and that was saved as an edit.
+        if let shifted = replacing.first(where: { parsed.article.category == $0.title && parsed.article.category != $0.category }) {
+            throw ReplicaError("\(file) starts with the article's title where its category belongs (it was \"\(shifted.category)\"), "
+                + "so the title would become the category and the first paragraph the title; put the category line back above the "
+                + "title (`articlesync set ID --category` sets a category on purpose)")
+        }
+        // Likewise with the title line deleted: the first paragraph became the title.
+        if let shifted = replacing.first(where: { article in
+            let firstParagraph = article.body.components(separatedBy: "\n\n").first ?? ""
+            return parsed.article.title == firstParagraph && parsed.article.title != article.title
+        }) {
+            throw ReplicaError("\(file) has the article's first paragraph where its title belongs (it was \"\(shifted.title)\"), "
+                + "so the first paragraph would become the title; put the title line back below the category (`articlesync set ID --title` "
+                + "sets a title on purpose)")
+        }
         return parsed.article
     }
 

@@ -230,6 +230,28 @@ import Testing
         #expect(try setup.body.contains("Pertempuran di latar depan"))
     }
 
+    /// The first line is the category and the next the title. Before, text that lost its category
+    /// line was saved with the title as the category and the first paragraph as the title (and
+    /// likewise without the title line), on every replica after the next sync.
+    @Test func aDeletedCategoryOrTitleLineIsRefusedNotSavedAsShiftedFields() throws {
+        let setup = try Setup()
+        let before = try setup.article
+        for (name, command, expected) in [
+            ("no-category.sh", "sed -i '1,2d' \"$1\"", "starts with the article's title where its category belongs (it was \"News\")"),
+            ("no-title.sh", "sed -i '3,4d' \"$1\"", "has the article's first paragraph where its title belongs"),
+        ] {
+            let refused = try setup.edit(with: try setup.editor(name, command))
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains(expected), "\(refused.stderr)")
+            #expect(refused.stderr.contains("nothing was saved. Your text is kept in"), "\(refused.stderr)")
+            #expect(try setup.article == before)
+        }
+        // A category or title changed on purpose is saved as before.
+        let retitled = try setup.editor("retitle.sh", "sed -i '1s/.*/Dunia/; 3s/.*/Judul yang baru/' \"$1\"")
+        #expect(try setup.edit(with: retitled).status == 0)
+        #expect(try setup.article.title == "Judul yang baru")
+    }
+
     @Test func anEditorThatIsNotFoundIsNamedWithWhatToDo() throws {
         let setup = try Setup()
         let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
