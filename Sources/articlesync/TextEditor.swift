@@ -75,6 +75,7 @@ enum TextEditor {
         try Data(text.utf8).write(to: file)
         // Through the shell, so EDITOR may carry arguments ("code --wait"); `exec`, so that the editor
         // is the shell's process and nothing between it and this one dies of the terminal's Ctrl-C.
+        let started = ContinuousClock.now
         let ending = try ForegroundProgram.run("/bin/sh", ["-c", "exec \(editor) \"$1\"", "editor", file.path])
         guard ending == .exited(0) else {
             // The shell exits 127 when it cannot find the command.
@@ -91,6 +92,12 @@ enum TextEditor {
             throw ReplicaError("\(failed), in case that meant to abandon the edit. \(try unsaved.keep(Array(data)))")
         }
         guard let data = FileManager.default.contents(atPath: file.path) else { throw ReplicaError("the edited file is gone; nothing was saved") }
+        // An editor that opens a window and returns (code, subl, gvim without their wait flag) leaves
+        // the text as it was, and what is typed in the window afterwards goes to a removed file.
+        if data == Data(text.utf8), ContinuousClock.now - started < .seconds(1) {
+            printError("the editor (\(editor)) returned at once, leaving the text as it was; if it opens a window and returns, as "
+                + "code, subl and gvim do, give it its wait flag: EDITOR=\"code --wait\", say")
+        }
         return Array(data)
     }
 }

@@ -252,6 +252,18 @@ import Testing
         #expect(try setup.article.title == "Judul yang baru")
     }
 
+    /// `code` without --wait opens a window and returns at once: "no changes", and what is typed in
+    /// the window afterwards goes to a removed file. The person is told to give it its wait flag.
+    @Test func anEditorThatReturnsAtOnceUnchangedIsToldItsWaitFlag() throws {
+        let setup = try Setup()
+        let returning = try setup.edit(with: "true")
+        #expect(returning.status == 0 && returning.stdout == "no changes\n")
+        #expect(returning.stderr.contains("returned at once, leaving the text as it was"), "\(returning.stderr)")
+        #expect(returning.stderr.contains("EDITOR=\"code --wait\""), "\(returning.stderr)")
+        let changing = try setup.edit(with: try setup.editor("quick.sh", "sed -i 's/Pertempuran/Pertempuran sengit/' \"$1\""))
+        #expect(changing.status == 0 && changing.stderr.isEmpty, "\(changing.stderr)")
+    }
+
     @Test func anEditorThatIsNotFoundIsNamedWithWhatToDo() throws {
         let setup = try Setup()
         let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
