@@ -29,6 +29,11 @@ extension SQLiteChangeLog {
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM collection WHERE name = ?)", arguments: [name]) == true {
                 throw AdminError("collection \"\(name)\" already exists")
             }
+            // "Articles" beside "articles": a replica made with the wrong case would sync with an
+            // empty collection of its own, without a word.
+            if let other = try String.fetchOne(db, sql: "SELECT name FROM collection WHERE name = ? COLLATE NOCASE", arguments: [name]) {
+                throw AdminError("collection \"\(other)\" exists; names that differ only in case are refused, as replicas would mix them up")
+            }
             try db.execute(sql: "INSERT INTO collection (name, createdAt) VALUES (?, ?)", arguments: [name, Self.timestamp()])
         }
     }
@@ -73,10 +78,16 @@ extension SQLiteChangeLog {
     }
 
     /// Revokes a token; every request after this, on new or open connections, is refused.
-    public func revokeToken(id: String) throws {
+    /// Revokes the token. Returns when it was revoked before, if it was: nil when revoked now.
+    @discardableResult
+    public func revokeToken(id: String) throws -> String? {
         try pool.write { db in
-            try db.execute(sql: "UPDATE token SET revokedAt = COALESCE(revokedAt, ?) WHERE id = ?", arguments: [Self.timestamp(), id])
-            if db.changesCount == 0 { throw AdminError("there is no token with id \"\(id)\" (`articlesync-server token list` shows them)") }
+            guard let row = try Row.fetchOne(db, sql: "SELECT revokedAt FROM token WHERE id = ?", arguments: [id]) else {
+                throw AdminError("there is no token with id \"\(id)\" (`articlesync-server token list` shows them)")
+            }
+            if let earlier: String = try row.decode(forColumn: "revokedAt") { return earlier }
+            try db.execute(sql: "UPDATE token SET revokedAt = ? WHERE id = ?", arguments: [Self.timestamp(), id])
+            return nil
         }
     }
 

@@ -41,8 +41,11 @@ extension ServerCommand {
             @Argument(help: "The token id (`token list` shows it).") var id: String
 
             func run() async throws {
-                try dataOptions.directory.openExistingChangeLog().revokeToken(id: id)
-                print("revoked \(id)")
+                if let earlier = try dataOptions.directory.openExistingChangeLog().revokeToken(id: id) {
+                    print("\(id) was already revoked (at \(earlier)); nothing to do")
+                } else {
+                    print("revoked \(id)")
+                }
             }
         }
     }

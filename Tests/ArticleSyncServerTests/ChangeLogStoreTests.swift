@@ -237,6 +237,16 @@ import Testing
         #expect(throws: AdminError.self) { try store.createCollection(name: "bad name!") }
         #expect(throws: AdminError.self) { _ = try store.createToken(collection: "missing", access: .read) }
         #expect(throws: AdminError.self) { try store.revokeToken(id: "000000000000") }
+        // A replica made with --collection Articles would have synced with an empty collection of its own.
+        #expect { try store.createCollection(name: "Articles") } throws: { "\($0)".contains("collection \"articles\" exists") }
+    }
+
+    /// A second revoke says when the first was, instead of "revoked" again.
+    @Test func revokingTwiceReportsTheFirstRevocation() throws {
+        let token = try store.createToken(collection: "articles", access: .read)
+        #expect(try store.revokeToken(id: token.id) == nil)
+        let first = try #require(try store.tokens().first { $0.id == token.id }?.revokedAt)
+        #expect(try store.revokeToken(id: token.id) == first)
     }
 
     @Test func changeLogKeepsEveryVersionAndChecksumMatchesTheArticles() async throws {
