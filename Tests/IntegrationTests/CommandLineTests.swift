@@ -5,11 +5,16 @@ import Testing
 /// What a person or a script types wrong, or twice, at the command line: each gets a message that
 /// says what happened or what to give instead, and the article is left as it was.
 @Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
+    /// A server and one replica of its collection, with a write token.
+    static func workspaceWithReplica() throws -> (Workspace, ReplicaCLI) {
+        let workspace = try Workspace()
+        return (workspace, try workspace.replica("r", token: try workspace.server.makeToken(access: "write")))
+    }
+
     /// Before, `--tag ""` (a script's `--tag "$TAG"` with TAG unset) cleared every tag, `--tag` with
     /// `--clear-tags` cleared them too, and `set ID` alone said "saved".
     @Test func setRefusesAnEmptyTagAndNothingToChange() throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Self.workspaceWithReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         try replica.ok(["set", id, "--tag", "perang", "--tag", "armenia"])
@@ -34,8 +39,7 @@ import Testing
 
     /// Before, a second `delete` said "deleted" again, as if it had done something.
     @Test func deletingADeletedArticleSaysSoAndQueuesNothing() throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Self.workspaceWithReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         try replica.ok(["sync"])
@@ -101,8 +105,7 @@ import Testing
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(entries), as: UTF8.self) + "\n"
         }
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Self.workspaceWithReplica()
         #expect(try replica.ok(["list", "--json"]) == encoded([]))
         try replica.ok(["add"] + workspace.seedFiles.prefix(3))
         let ids = try replica.list().map { String($0.id.prefix(8)) }
@@ -141,8 +144,7 @@ import Testing
     /// errors), and `sync --watch` whose stdout was gone (a full disk, or a pipe whose reader ended)
     /// crashed in FileHandle's `try!` and then hung.
     @Test func outputThatCannotBeWrittenEndsTheCommandAndSaysSo() throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Self.workspaceWithReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         let errors = workspace.root + "/stderr"
