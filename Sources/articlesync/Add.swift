@@ -104,6 +104,8 @@ extension ArticleSyncCommand {
         static func listedPaths(_ source: String) throws -> [String] {
             var lines: [String] = []
             if source == "-" {
+                // At a terminal this waits for typing, which looked like a hang.
+                if isatty(STDIN_FILENO) == 1 { printError("reading file names from standard input, one per line; end with Ctrl-D") }
                 while let line = readLine() { lines.append(line) }
             } else {
                 guard let data = FileManager.default.contents(atPath: source) else {

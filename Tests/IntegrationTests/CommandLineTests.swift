@@ -160,4 +160,19 @@ import Testing
         #expect(try Self.run(replica, ["sync", "--watch"], stdout: pipe.fileHandleForWriting, stderr: errors) == 141,
                 "a reader gone ends it as SIGPIPE would")
     }
+
+    /// `add --files-from -` at a terminal waits for names to be typed; before, it waited without a
+    /// word, which looked like a hang. From a pipe it says nothing.
+    @Test func addFromStandardInputAtATerminalSaysItIsWaiting() throws {
+        let (workspace, replica) = try Self.workspaceWithReplica()
+        let command = "'\(Products.client)' -C '\(replica.path)' add --files-from -"
+        let onTerminal = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], input: workspace.seedFiles[0] + "\n\u{4}", timeout: 60)
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("reading file names from standard input, one per line; end with Ctrl-D"), "\(onTerminal.stdout)")
+        #expect(try replica.list().count == 1)
+
+        let fromPipe = try replica.run(["add", "--files-from", "-"], input: workspace.seedFiles[0] + "\n")
+        #expect(fromPipe.status == 0 && fromPipe.stderr.isEmpty, "\(fromPipe.stderr)")
+        #expect(try replica.list().count == 2)
+    }
 }
