@@ -106,4 +106,18 @@ import Testing
             #expect(said.contains("is damaged (SQLite's quick_check: "), "\(said)")
         }
     }
+
+    /// SQLite takes an empty file for a new database. Before, a replica file emptied on disk opened
+    /// as a new replica: `list` showed nothing with status 0 and `add` wrote into it.
+    @Test func anEmptiedReplicaFileIsRefusedNotOpenedAsANewOne() throws {
+        let (directory, _) = try Self.replicaWithArticles()
+        defer { try? FileManager.default.removeItem(atPath: directory.path) }
+        try Data().write(to: URL(fileURLWithPath: directory.databasePath))
+        #expect {
+            _ = try directory.open()
+        } throws: { error in
+            "\(error)".contains("is empty: what it held is gone")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory.databasePath)).isEmpty, "left as it was")
+    }
 }
