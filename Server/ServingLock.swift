@@ -23,10 +23,10 @@ public final class ServingLock: Sendable {
             throw ServerSetupError(message: "cannot open \(path): \(String(cString: strerror(errno))); check the permissions of \(directory.path)")
         }
         // `status` holds a shared lock for a moment to see whether a server runs (`isHeld`): a start
-        // that meets it tries again rather than reporting a server that is not there.
+        // that meets it tries again, for up to a second, rather than reporting a server that is not there.
         var failure: Int32 = 0
-        for attempt in 0...20 {
-            if attempt > 0 { usleep(10_000) }
+        for attempt in 0...Self.attempts {
+            if attempt > 0 { usleep(Self.pauseMicroseconds) }
             failure = flock(descriptor, LOCK_EX | LOCK_NB) == 0 ? 0 : errno
             if failure != EWOULDBLOCK { break }
         }
@@ -46,6 +46,10 @@ public final class ServingLock: Sendable {
         _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         self.descriptor = descriptor
     }
+
+    /// 50 pauses of 20 ms: a second.
+    static let attempts = 50
+    static let pauseMicroseconds: useconds_t = 20_000
 
     deinit {
         close(descriptor)

@@ -207,21 +207,6 @@ import Testing
         #expect(try replica.ok(["sync"]).contains("in step"))
     }
 
-    /// `status` takes a shared flock on serve.lock for a moment to see whether a server runs. A
-    /// `serve` starting in that moment was refused as if another server held the directory.
-    @Test func aServerStartingWhileStatusLooksIsNotRefused() throws {
-        let workspace = try Workspace()
-        let data = workspace.root + "/second"
-        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        let lock = open(data + "/serve.lock", O_RDWR | O_CREAT, 0o600)
-        #expect(lock >= 0 && flock(lock, LOCK_SH) == 0)
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(100)) { close(lock) }
-        let second = try ServerSupervisor(executable: Products.server, dataDirectory: data)
-        defer { second.kill() }
-        try second.start()
-        #expect(second.isRunning)
-    }
-
     /// Limits no client could work with are refused before anything starts, naming the flag.
     @Test func serveRefusesLimitsClientsCannotMeet() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-limits-\(UUID().uuidString.prefix(8))").path
