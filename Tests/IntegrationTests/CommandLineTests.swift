@@ -79,11 +79,18 @@ import Testing
         sync.standardOutput = FileHandle.nullDevice
         sync.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
         try sync.run()
-        Thread.sleep(forTimeInterval: 1)
+        // Its connection waiting on the listener means the sync is under way, its Ctrl-C handler
+        // set up before it connected: only then is the SIGINT sent, however slow the machine.
+        var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+        #expect(poll(&waiting, 1, 20_000) == 1, "the sync connected")
         #expect(sync.isRunning, "the sync waits for an answer")
-        sync.interrupt()
-        let deadline = Date().addingTimeInterval(15)
-        while sync.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        // Again every 2 s while it runs: a signal sent before the dispatch source that handles it was
+        // armed is lost (the signal is ignored from the moment the sync begins).
+        for _ in 0..<8 where sync.isRunning {
+            sync.interrupt()
+            let deadline = Date().addingTimeInterval(2)
+            while sync.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        }
         if sync.isRunning { sync.terminate() }
         sync.waitUntilExit()
         #expect(sync.terminationReason == .uncaughtSignal && sync.terminationStatus == SIGINT, "ends as Ctrl-C ends a program (status 130 in a shell)")
