@@ -93,8 +93,9 @@ enum TextEditor {
         }
         guard let data = FileManager.default.contents(atPath: file.path) else { throw ReplicaError("the edited file is gone; nothing was saved") }
         // An editor that opens a window and returns (code, subl, gvim without their wait flag) leaves
-        // the text as it was, and what is typed in the window afterwards goes to a removed file.
-        if data == Data(text.utf8), ContinuousClock.now - started < .seconds(1) {
+        // the text as it was, and what is typed in the window afterwards goes to a removed file. No
+        // one opens, reads and closes an article in under 3 s, but `code` itself may take a second.
+        if data == Data(text.utf8), ContinuousClock.now - started < .seconds(3) {
             printError("the editor (\(editor)) returned at once, leaving the text as it was; if it opens a window and returns, as "
                 + "code, subl and gvim do, give it its wait flag: EDITOR=\"code --wait\", say")
         }
