@@ -22,6 +22,18 @@ public struct ServerIdentity: Sendable {
         self.fingerprint = try Self.fingerprint(of: leaf)
     }
 
+    /// A key that is not the certificate's made TLS set-up fail later with "failedToLoadPrivateKey",
+    /// which names neither file nor the mismatch. Keys swift-certificates cannot read are left to TLS.
+    static func checkKeyMatches(_ leaf: NIOSSLCertificate?, keyFile: String, certificateFile: String) throws {
+        guard let leaf, let certificate = try? Certificate(derEncoded: leaf.toDERBytes()),
+              let pem = try? String(contentsOfFile: keyFile, encoding: .utf8),
+              let key = try? Certificate.PrivateKey(pemEncoded: pem) else { return }
+        guard key.publicKey == certificate.publicKey else {
+            throw ServerSetupError(message: "the key in \(keyFile) is not the key of the certificate in \(certificateFile) (their public keys "
+                + "differ); give the key that was made with this certificate")
+        }
+    }
+
     /// `sha256:<hex>` of a certificate, the form `--fingerprint` takes.
     public static func fingerprint(of certificate: NIOSSLCertificate) throws -> String {
         CertificateFingerprint.of(der: try certificate.toDERBytes())
@@ -48,6 +60,7 @@ public struct ServerIdentity: Sendable {
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
             let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
+            try checkKeyMatches(chain.first, keyFile: keyFile, certificateFile: certificateFile)
             return try ServerIdentity(certificateChain: chain, privateKey: key)
         } catch let error as ServerSetupError {
             throw error

@@ -86,6 +86,22 @@ import Testing
         #expect(result.stderr.contains(keyPath) && result.stderr.contains("chmod 600"), "\(result.stderr)")
     }
 
+    /// Before, a key that is not the certificate's failed later, in TLS set-up, with only
+    /// "failedToLoadPrivateKey".
+    @Test func serverRefusesAKeyThatIsNotTheCertificates() throws {
+        let workspace = try Workspace()
+        let authority = try TestCertificateAuthority(name: "Test Server CA")
+        for name in ["one", "two"] {
+            try authority.issue(commonName: "localhost", dnsNames: ["localhost"], client: false,
+                                certificatePath: workspace.root + "/\(name).crt", keyPath: workspace.root + "/\(name).key")
+        }
+        let result = try runProgram(Products.server, ["serve", "--data", workspace.root + "/mismatched", "--listen", "127.0.0.1:0",
+                                                      "--cert", workspace.root + "/one.crt", "--key", workspace.root + "/two.key"], timeout: 30)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("the key in \(workspace.root)/two.key is not the key of the certificate in \(workspace.root)/one.crt"),
+                "\(result.stderr)")
+    }
+
     /// What an auditor's scan sees: no SSLv3, TLS 1.0 or 1.1, no CBC, nothing without ECDHE.
     /// `.ci/run` installs sslscan; where it is missing the test says so and checks nothing.
     @Test func sslscanFindsOnlyModernForwardSecretAEADSuites() throws {
