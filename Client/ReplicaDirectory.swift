@@ -55,6 +55,7 @@ public struct ReplicaDirectory: Sendable {
         // Read everything first, so a bad file leaves no half-made replica behind.
         let authority = try certificateAuthorityFile.map { try Self.read($0, what: "CA file") }
         let certificate = try clientCertificate.map { (try Self.read($0.certificateFile, what: "client certificate"), try Self.read($0.keyFile, what: "client key")) }
+        try clientCertificate?.check()
         if FileManager.default.fileExists(atPath: metadataPath) {
             throw ReplicaError("\(metadataPath) exists but holds no replica database; if it holds nothing you need, remove it and run `articlesync init` again")
         }

@@ -96,19 +96,12 @@ public struct ServerConnection: ServerRequester {
             tls.trustRoots = .file(file)
         }
         let hostname = address.host
-        if let clientCertificate {
-            do {
-                tls.certificateChain = try NIOSSLCertificate.fromPEMFile(clientCertificate.certificateFile).map { .certificate($0) }
-                tls.privateKey = .privateKey(try NIOSSLPrivateKey(file: clientCertificate.keyFile, format: .pem))
-            } catch {
-                throw ReplicaError("cannot read the client certificate or key (\(clientCertificate.certificateFile)): \(error)")
-            }
-        }
+        try clientCertificate?.apply(to: &tls)
         let sslContext: NIOSSLContext
         do {
             sslContext = try NIOSSLContext(configuration: tls)
         } catch {
-            throw ReplicaError("cannot set up TLS: \(error)")
+            throw clientCertificate?.mismatch(error) ?? ReplicaError("cannot set up TLS: \(error)")
         }
 
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -318,17 +311,6 @@ public enum ServerTrust: Sendable, Equatable {
     case fingerprint(String)
     /// A CA file (PEM): the server's certificate must chain to it and name the host dialled.
     case certificateAuthority(file: String)
-}
-
-/// A client certificate for servers that require mutual TLS.
-public struct ClientCertificate: Sendable, Equatable {
-    public var certificateFile: String
-    public var keyFile: String
-
-    public init(certificateFile: String, keyFile: String) {
-        self.certificateFile = certificateFile
-        self.keyFile = keyFile
-    }
 }
 
 /// The server answered with an `error` message.

@@ -67,6 +67,15 @@ import Testing
         let rogue = try workspace.replica("rogue", token: token, trust: pin + ["--client-cert", workspace.root + "/rogue.crt", "--client-key", workspace.root + "/rogue.key"])
         #expect(try rogue.run(["sync"]).status == 1)
 
+        // A key that is not the certificate's is refused by init, naming both files; before, each
+        // sync failed with TLS set-up's "failedToLoadPrivateKey".
+        let mismatched = try runProgram(Products.client, ["init", workspace.root + "/mismatched", "--server", workspace.server.address, "--token", token]
+                                        + pin + ["--client-cert", workspace.root + "/laptop.crt", "--client-key", workspace.root + "/rogue.key"])
+        #expect(mismatched.status == 1)
+        #expect(mismatched.stderr.contains("the client key \(workspace.root)/rogue.key does not go with the certificate \(workspace.root)/laptop.crt"),
+                "\(mismatched.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.root + "/mismatched/.articlesync"))
+
         let laptop = try workspace.replica("laptop", token: token, trust: pin + ["--client-cert", workspace.root + "/laptop.crt", "--client-key", workspace.root + "/laptop.key"])
         try laptop.ok(["add", workspace.seedFiles[0]])
         try laptop.ok(["sync"])
