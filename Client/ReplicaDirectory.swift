@@ -175,7 +175,7 @@ public struct ReplicaDirectory: Sendable {
         // SQLite takes an empty file for a new database: a replica file emptied on disk (a copy cut
         // short, a failing disk) was opened as a new replica, and `list` showed nothing with status 0.
         // `init` makes every replica file with its tables, so an empty one has lost what it held.
-        if Self.isEmptyFile(databasePath), !Self.isNonEmptyFile(databasePath + "-wal") {
+        if Self.fileSize(databasePath) == 0, (Self.fileSize(databasePath + "-wal") ?? 0) == 0 {
             throw ReplicaError("the replica's database (.articlesync/\(Replica.databaseName)) is empty: what it held is gone (a copy cut "
                 + "short, a failing disk?). Make a new replica with `articlesync init` in another directory; its `sync` brings the "
                 + "server's articles. Edits this replica had not sent cannot be recovered from it.")
@@ -183,12 +183,9 @@ public struct ReplicaDirectory: Sendable {
         return try Replica(path: databasePath)
     }
 
-    static func isEmptyFile(_ path: String) -> Bool {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue == 0
-    }
-
-    static func isNonEmptyFile(_ path: String) -> Bool {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0) > 0
+    /// The size of the file at `path`, or nil when there is none.
+    static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
     }
 
     public func readToken() throws -> String {

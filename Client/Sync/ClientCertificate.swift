@@ -28,7 +28,7 @@ public struct ClientCertificate: Sendable, Equatable {
     }
 
     /// Checks, without a connection, that the files can be read and the key is the certificate's:
-    /// `init` and `remote` find out then, not at the first sync.
+    /// `init` finds out then, not the first sync.
     public func check() throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([])  // not the system's CA bundle: nothing here is verified against it

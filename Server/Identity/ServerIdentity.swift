@@ -24,10 +24,9 @@ public struct ServerIdentity: Sendable {
 
     /// A key that is not the certificate's made TLS set-up fail later with "failedToLoadPrivateKey",
     /// which names neither file nor the mismatch. Keys swift-certificates cannot read are left to TLS.
-    static func checkKeyMatches(_ leaf: NIOSSLCertificate?, keyFile: String, certificateFile: String) throws {
+    static func checkKeyMatches(_ leaf: NIOSSLCertificate?, keyPEM: String, keyFile: String, certificateFile: String) throws {
         guard let leaf, let certificate = try? Certificate(derEncoded: leaf.toDERBytes()),
-              let pem = try? String(contentsOfFile: keyFile, encoding: .utf8),
-              let key = try? Certificate.PrivateKey(pemEncoded: pem) else { return }
+              let key = try? Certificate.PrivateKey(pemEncoded: keyPEM) else { return }
         guard key.publicKey == certificate.publicKey else {
             throw ServerSetupError(message: "the key in \(keyFile) is not the key of the certificate in \(certificateFile) (their public keys "
                 + "differ); give the key that was made with this certificate")
@@ -59,8 +58,9 @@ public struct ServerIdentity: Sendable {
         try SecretFile.checkPrivate(keyFile, fix: "chmod 600 \(keyFile)")
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
-            let key = try NIOSSLPrivateKey(file: keyFile, format: .pem)
-            try checkKeyMatches(chain.first, keyFile: keyFile, certificateFile: certificateFile)
+            let keyPEM = try String(contentsOfFile: keyFile, encoding: .utf8)
+            let key = try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem)
+            try checkKeyMatches(chain.first, keyPEM: keyPEM, keyFile: keyFile, certificateFile: certificateFile)
             return try ServerIdentity(certificateChain: chain, privateKey: key)
         } catch let error as ServerSetupError {
             throw error

@@ -16,7 +16,7 @@ enum StandardOutput {
         do {
             try FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
         } catch {
-            failed(((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? 0)
+            failed(Int32(((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code ?? 0))
         }
     }
 
@@ -24,10 +24,6 @@ enum StandardOutput {
     /// stream, which is stdout's buffer alone here; `stdout` itself is a global Swift 6 refuses.)
     static func flush() {
         if fflush(nil) != 0 { failed(errno) }
-    }
-
-    static func failed(_ code: Int) -> Never {
-        failed(Int32(code))
     }
 
     static func failed(_ code: Int32) -> Never {
