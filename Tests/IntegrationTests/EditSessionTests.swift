@@ -223,7 +223,10 @@ import Testing
             kill -INT 0
             sed -i 's/Pertempuran/Pertempuran di latar depan/' "$1"
             """)
-        let command = "'\(Products.client)' -C '\(setup.replica.path)' edit \(setup.id)"
+        // `exec`: script runs the command through $SHELL. bash execs a lone command, but dash (the
+        // /bin/sh CI runs it with) stays as the session's leader in the foreground group, and the
+        // editor's SIGINT ended dash (status 130) rather than anything of articlesync's.
+        let command = "exec '\(Products.client)' -C '\(setup.replica.path)' edit \(setup.id)"
         let onTerminal = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], environment: ["EDITOR": editor], timeout: 60)
         #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
         #expect(onTerminal.stdout.contains("saved \(setup.id)"), "\(onTerminal.stdout)")
