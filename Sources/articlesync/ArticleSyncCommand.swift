@@ -21,8 +21,8 @@ struct ArticleSyncCommand: AsyncParsableCommand {
 
     /// Accepts `-C DIR` before the subcommand too, like git (`articlesync -C DIR sync`).
     static func main() async {
-        let arguments = Self.movingDirectoryOption(Array(CommandLine.arguments.dropFirst()))
         do {
+            let arguments = try Self.movingDirectoryOption(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -39,8 +39,15 @@ struct ArticleSyncCommand: AsyncParsableCommand {
     /// Moves a leading `-C DIR` behind the subcommand names, where the subcommand's option parses it.
     /// Every command names itself in its configuration: a name derived from the type goes through
     /// `String(describing:)`, whose runtime casts were a tenth of the CPU a `sync` with nothing to do took.
-    static func movingDirectoryOption(_ arguments: [String]) -> [String] {
-        guard arguments.count >= 2, arguments[0] == "-C" else { return arguments }
+    /// With no command after `-C DIR`, the parser would have called `-C` itself the unknown option.
+    static func movingDirectoryOption(_ arguments: [String]) throws -> [String] {
+        if arguments == ["-C"] {
+            throw ValidationError("-C needs a directory and a command after it, as in `articlesync -C DIR status`")
+        }
+        guard arguments.count >= 2, arguments[0] == "-C" else {
+            try refuseUnknownCommand(arguments.first)
+            return arguments
+        }
         let option = Array(arguments[0...1])
         var rest = Array(arguments.dropFirst(2))
         var command: any ParsableCommand.Type = ArticleSyncCommand.self
@@ -50,8 +57,23 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             command = sub
             index += 1
         }
+        if index == 0 {
+            guard let word = rest.first else {
+                throw ValidationError("-C DIR needs a command after it, as in `articlesync -C \(arguments[1]) status`")
+            }
+            try refuseUnknownCommand(word)
+            // `-C DIR --help` or `-C DIR help sync`: the top level has no -C of its own.
+            return rest
+        }
         rest.insert(contentsOf: option, at: index)
         return rest
+    }
+
+    /// The parser's own words for `articlesync lsit` are "Unexpected argument 'lsit'".
+    static func refuseUnknownCommand(_ word: String?) throws {
+        guard let word, !word.hasPrefix("-"), word != "help",
+              !configuration.subcommands.contains(where: { $0._commandName == word }) else { return }
+        throw ValidationError("'\(word)' is not an articlesync command; `articlesync --help` lists them")
     }
 }
 

@@ -182,4 +182,23 @@ import Testing
         #expect(fromPipe.status == 0 && fromPipe.stderr.isEmpty, "\(fromPipe.stderr)")
         #expect(try replica.list().count == 2)
     }
+
+    /// Before, `articlesync -C DIR lsit` said "Unknown option '-C'", blaming the one part typed right,
+    /// and `-C DIR` with no command did the same.
+    @Test func aMistypedCommandIsNamedAndMinusCIsNotBlamed() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        for (arguments, expected) in [
+            (["-C", directory, "lsit"], "'lsit' is not an articlesync command; `articlesync --help` lists them"),
+            (["lsit", "-C", directory], "'lsit' is not an articlesync command"),
+            (["-C", directory], "-C DIR needs a command after it, as in `articlesync -C \(directory) status`"),
+            (["-C"], "-C needs a directory and a command after it"),
+        ] {
+            let result = try runProgram(Products.client, arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("Unknown option"), "\(arguments): \(result.stderr)")
+        }
+        let help = try runProgram(Products.client, ["-C", directory, "help", "list"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE: articlesync list"), "\(help.stderr)")
+    }
 }
