@@ -3,7 +3,12 @@ import ArticleSyncClient
 
 extension ArticleSyncCommand {
     struct Remote: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remote", abstract: "Show or change the server this replica syncs with.", subcommands: [Show.self, Trust.self, Token.self, Address.self])
+        // `remote` alone shows, as `git remote` does; before, `-C DIR remote` said "Unknown option '-C'".
+        static let configuration = CommandConfiguration(
+            commandName: "remote",
+            abstract: "Show or change the server this replica syncs with (`remote` alone shows it, as `remote show` does).",
+            subcommands: [Show.self, Trust.self, Token.self, Address.self],
+            defaultSubcommand: Show.self)
 
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "show", abstract: "Print server, collection, pinned fingerprint and client id.")

@@ -152,6 +152,8 @@ import Testing
         let port = try #require(workspace.server.address.split(separator: ":").last)
         #expect(try replica.ok(["remote", "address", "localhost:\(port)"]).contains("now syncing with localhost:\(port)"))
         #expect(try replica.ok(["remote", "show"]).contains("server      localhost:\(port)"))
+        // `remote` alone shows the same, with -C before it (before, "Unknown option '-C'").
+        #expect(try replica.ok(["remote"]) == replica.ok(["remote", "show"]))
         #expect(try replica.ok(["sync"]).contains("pushed 1"))
     }
 
