@@ -4,7 +4,8 @@ import ArticleSyncServer
 extension ServerCommand {
     struct CollectionCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "collection", abstract: "Create and list collections.", subcommands: [Create.self, List.self])
+            commandName: "collection", abstract: "Create and list collections (`collection` alone lists them).",
+            subcommands: [Create.self, List.self], defaultSubcommand: List.self)
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a collection.")

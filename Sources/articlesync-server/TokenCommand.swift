@@ -6,7 +6,8 @@ extension Access: ExpressibleByArgument {}
 extension ServerCommand {
     struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "token", abstract: "Create, list and revoke access tokens.", subcommands: [Create.self, List.self, Revoke.self])
+            commandName: "token", abstract: "Create, list and revoke access tokens (`token` alone lists them).",
+            subcommands: [Create.self, List.self, Revoke.self], defaultSubcommand: List.self)
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(

@@ -186,6 +186,10 @@ import Testing
         #expect(result.status == 3, "the added article stays here: not \"in step\"")
         #expect(result.stdout.contains("read-only"))
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=1"))
+        // `collection` and `token` alone list (before, "Unknown option '--data'").
+        #expect(try workspace.server.admin(["collection"]).stdout == workspace.server.admin(["collection", "list"]).stdout)
+        let tokens = try workspace.server.admin(["token"]).stdout
+        #expect(tokens == (try workspace.server.admin(["token", "list"]).stdout) && tokens.contains("\tread\t"), "\(tokens)")
 
         // And the server itself refuses a push made with a read token, whatever the client does.
         let refusal = try await RawClient.pushWithToken(readToken, server: workspace.server)
