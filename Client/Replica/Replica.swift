@@ -42,6 +42,14 @@ public struct Replica: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / pageSize)")
             return pageSize
         }
+        // A server's change log or another program's database copied in its place (the change log's
+        // first migration is also named "v1"): before, it read as "last opened by a newer
+        // articlesync", or had the replica's tables added to it.
+        guard try pool.read({ db in try Self.holdsAReplicaOrNothing(db) }) else {
+            throw ReplicaError("\(path) is not an articlesync replica: it holds other tables (a server's change log, or another "
+                + "program's database?). It was not used or migrated. Put the replica's own file back, or make a new replica with "
+                + "`articlesync init`.")
+        }
         // A newer articlesync may keep state this one does not know of (a table it must update with
         // every edit, say): writing without it would leave that state wrong. This one stays out.
         guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
@@ -52,6 +60,12 @@ public struct Replica: Sendable {
         try Self.migrator.migrate(pool)
         // A migration can rewrite a whole outbox, and the WAL would keep that size until the next sync.
         if upgrading { try checkpointLargeWAL() }
+    }
+
+    /// A new, empty database, or one the first migration made a replica of.
+    static func holdsAReplicaOrNothing(_ db: Database) throws -> Bool {
+        let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        return tables.isEmpty || tables.isSuperset(of: ["grdb_migrations", "syncState", "article", "base"])
     }
 
     /// Closes the database now rather than when the last copy of this value goes.

@@ -34,6 +34,14 @@ public struct SQLiteChangeLog: Sendable {
         try pool.writeWithoutTransaction {
             try $0.execute(sql: "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = \(Self.checkpointPages)")
         }
+        // Another program's database, or a replica's restored in the change log's place by mistake
+        // (its first migration is also named "v1"): before, that read as "last opened by a newer
+        // articlesync-server", or had the change log's tables added to it.
+        guard try pool.read({ db in try Self.holdsAChangeLogOrNothing(db) }) else {
+            throw ServerSetupError(message: "\(path) is not an articlesync-server change log: it holds other tables (a client's "
+                + "replica.sqlite, or another program's database?). It was not served or migrated. Put back the change log, or "
+                + "a file written by `articlesync-server backup` (docs/OPERATIONS.md).")
+        }
         // A newer server may keep state this one does not know of; serving or changing the change log
         // without it would leave that state wrong.
         guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
@@ -44,6 +52,12 @@ public struct SQLiteChangeLog: Sendable {
         try Self.migrator.migrate(pool)
         // A migration can rewrite whole tables, and the WAL would keep that size for good.
         if upgrading { try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
+    }
+
+    /// A new, empty database, or one the first migration made a change log of.
+    static func holdsAChangeLogOrNothing(_ db: Database) throws -> Bool {
+        let tables = try String.fetchSet(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        return tables.isEmpty || tables.isSuperset(of: ["grdb_migrations", "collection", "token", "change"])
     }
 
     /// Migrations are named and never edited once released; changes go in new ones.

@@ -136,6 +136,41 @@ import Testing
         #expect(try contents() == before)
     }
 
+    /// A server's change log copied in the replica's place (its first migration is also named
+    /// "v1"), or another program's database. Before, the first was "last opened by a newer
+    /// articlesync" and the second had the replica's tables added to it.
+    @Test func aDatabaseThatIsNotAReplicaIsRefusedAndNotMigrated() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, schema) in [
+            ("changelog", """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('v1');
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE change (seq INTEGER PRIMARY KEY AUTOINCREMENT);
+                CREATE TABLE article (id TEXT PRIMARY KEY);
+                """),
+            ("other", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
+        ] {
+            let path = directory + "/\(name).sqlite"
+            func tables() throws -> [String] {
+                let queue = try DatabaseQueue(path: path)
+                defer { try? queue.close() }
+                return try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema ORDER BY name") }
+            }
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: schema) }
+            try queue.close()
+            let before = try tables()
+            #expect {
+                _ = try Replica(path: path)
+            } throws: { error in
+                "\(error)".contains("\(path) is not an articlesync replica") && "\(error)".contains("articlesync init")
+            }
+            #expect(try tables() == before, "\(name)")
+        }
+    }
+
     /// Migrating a v1 replica rewrites its outbox; with 4,200 queued new articles (19 MB) that
     /// would otherwise stay in the WAL until the next sync.
     @Test func migratingALargeOutboxLeavesNoLargeWAL() throws {

@@ -30,8 +30,6 @@ import Testing
         #expect(try store.audit().isSound)
     }
 
-    /// A log made before the latest state was a reference: its articles, their versions and
-    /// their content are served as before, and a stale push still gets the current article back.
     /// A change log a newer server migrated may hold state this version does not know of. Before,
     /// this version served it and wrote to it as if it were its own.
     @Test func aLogMigratedByANewerVersionIsRefused() async throws {
@@ -48,6 +46,41 @@ import Testing
         }
     }
 
+    /// A replica's database put in the change log's place by mistake (its first migration is also
+    /// named "v1"), or another program's. Before, the first was "last opened by a newer
+    /// articlesync-server" and the second had the change log's tables added to it.
+    @Test func aDatabaseThatIsNotAChangeLogIsRefusedAndNotMigrated() async throws {
+        let directory = try TemporaryDirectory()
+        for (name, schema) in [
+            ("replica", """
+                CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+                INSERT INTO grdb_migrations VALUES ('v1');
+                CREATE TABLE syncState (id INTEGER PRIMARY KEY);
+                CREATE TABLE article (id TEXT PRIMARY KEY);
+                """),
+            ("other", "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
+        ] {
+            let path = directory.path + "/\(name).sqlite"
+            func tables() throws -> [String] {
+                let queue = try DatabaseQueue(path: path)
+                defer { try? queue.close() }
+                return try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_schema ORDER BY name") }
+            }
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in try db.execute(sql: schema) }
+            try queue.close()
+            let before = try tables()
+            #expect {
+                _ = try SQLiteChangeLog(path: path)
+            } throws: { error in
+                "\(error)".contains("\(path) is not an articlesync-server change log") && "\(error)".contains("articlesync-server backup")
+            }
+            #expect(try tables() == before, "\(name)")
+        }
+    }
+
+    /// A log made before the latest state was a reference: its articles, their versions and
+    /// their content are served as before, and a stale push still gets the current article back.
     @Test func aVersion1LogServesTheSameArticlesAfterTheMigration() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/changelog.sqlite"
