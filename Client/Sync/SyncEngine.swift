@@ -258,7 +258,9 @@ public struct SyncEngine: Sendable {
             let server = Dictionary(entries.map { ($0.id, $0.contentHash) }, uniquingKeysWith: { first, _ in first })
             let ids = Set(server.keys).union(local.entries.keys)
             let differing = ids.filter { server[$0] != local.entries[$0] }.sorted()
-            return VerifyReport(inSync: differing.isEmpty, articles: count, differing: differing, serverReplaced: serverReplaced)
+            let modified = try replica.locallyModifiedIDs()
+            return VerifyReport(inSync: differing.isEmpty, articles: count, differing: differing,
+                                changedHere: differing.filter(modified.contains), serverReplaced: serverReplaced)
         }
     }
 }
@@ -269,6 +271,9 @@ public struct VerifyReport: Sendable, Equatable, Codable {
     public var articles: Int
     /// Ids whose content differs, or that exist on one side only.
     public var differing: [String]
+    /// Those of `differing` with local changes not yet accepted by the server (or in conflict):
+    /// a sync, or settling the conflict, accounts for them.
+    public var changedHere: [String] = []
     /// The server's database was replaced, or went back to an older copy, since this replica last
     /// synced (a new epoch, or a log that lacks the last change this replica received).
     public var serverReplaced = false

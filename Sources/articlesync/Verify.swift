@@ -8,7 +8,8 @@ extension ArticleSyncCommand {
             commandName: "verify",
             abstract: "Check that this replica holds exactly what the server holds.",
             discussion: """
-                Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences. \
+                Prints `in sync` (exit 0) or the ids that differ (exit 1). Local changes not yet synced count as differences; \
+                they are marked as changed here. \
                 It first checks this replica's file (SQLite's quick_check, and every article's stored text against its hash), \
                 which a sync does not read whole, and says so if it is damaged.
                 """)
@@ -25,8 +26,16 @@ extension ArticleSyncCommand {
             } else if report.inSync {
                 print("in sync (\(report.articles) articles)")
             } else {
+                // Before, an article edited here and not yet synced read like damage.
+                let changedHere = Set(report.changedHere)
                 print("\(report.differing.count) article(s) differ from the server:")
-                for id in report.differing { print("  \(id)") }
+                for id in report.differing { print("  \(id)" + (changedHere.contains(id) ? "  (changed here, not yet on the server)" : "")) }
+                if changedHere.count == report.differing.count {
+                    print("all of them only by local changes: `articlesync sync` sends them (`articlesync status` shows any conflict)")
+                } else {
+                    print("\(changedHere.isEmpty ? "they" : "the rest") changed on the server since this replica's last sync, or went "
+                          + "astray: run `articlesync sync`, then verify again")
+                }
             }
             if report.serverReplaced && !json {
                 print("the server's database was replaced, or went back to an older copy, since this replica last synced: "

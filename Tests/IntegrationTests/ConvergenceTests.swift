@@ -93,6 +93,34 @@ import Testing
         }
     }
 
+    /// `verify` tells an article edited here and not yet synced from one changed on the server.
+    /// Before, both were only "differ from the server", which right after an edit read like damage.
+    @Test func verifyMarksWhatChangedHereApartFromWhatChangedOnTheServer() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let ids = try a.list().map(\.id)
+        try b.ok(["set", String(ids[0].prefix(8)), "--title", "Diubah di B"])
+        let onlyHere = try b.run(["verify"])
+        #expect(onlyHere.status == 1)
+        #expect(onlyHere.stdout.contains("  \(ids[0])  (changed here, not yet on the server)\n"), "\(onlyHere.stdout)")
+        #expect(onlyHere.stdout.contains("all of them only by local changes: `articlesync sync` sends them"), "\(onlyHere.stdout)")
+
+        try a.ok(["set", String(ids[1].prefix(8)), "--title", "Diubah di A"])
+        try a.ok(["sync"])
+        let both = try b.run(["verify"])
+        #expect(both.status == 1)
+        #expect(both.stdout.contains("2 article(s) differ") && both.stdout.contains("  \(ids[1])\n"), "\(both.stdout)")
+        #expect(both.stdout.contains("the rest changed on the server since this replica's last sync"), "\(both.stdout)")
+
+        try b.ok(["sync"])
+        #expect(try b.ok(["verify"]).hasPrefix("in sync"))
+    }
+
     @Test func conflictIsKeptShownAndResolvedThroughTheCLI() throws {
         let workspace = try Workspace()
         let (a, b, id, synced) = try workspace.replicasWithAConflict()
