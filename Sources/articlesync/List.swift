@@ -7,7 +7,7 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List articles: short id, category, title; * marks local changes not yet synced.")
 
         @OptionGroup var options: ReplicaOptions
-        @Flag(help: "Include deleted articles.") var all = false
+        @Flag(name: [.short, .long], help: "Include deleted articles.") var all = false
         @Flag(help: "Print JSON.") var json = false
 
         struct Entry: Encodable {

@@ -21,7 +21,7 @@ extension ArticleSyncCommand {
                 """)
 
         @OptionGroup var options: ReplicaOptions
-        @Flag(help: "Print nothing but errors.") var quiet = false
+        @Flag(name: [.short, .long], help: "Print nothing but errors.") var quiet = false
         @Flag(help: "Print the result as JSON (and no progress).") var json = false
         @Flag(help: "Stay connected and keep the replica in step until interrupted.") var watch = false
         @Option(help: ArgumentHelp("Settle what the merge cannot by taking this side where edits overlap (for scripts).", valueName: "mine|theirs"))

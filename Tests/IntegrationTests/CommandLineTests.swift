@@ -45,10 +45,12 @@ import Testing
         try replica.ok(["sync"])
 
         #expect(try replica.ok(["delete", id]).contains("restore \(id)"))
-        try replica.ok(["sync"])
+        // -q and -a, the short forms of sync --quiet and list --all, as git has them.
+        #expect(try replica.ok(["sync", "-q"]).isEmpty)
         #expect(try replica.ok(["delete", id]) == "\(id) is already deleted; nothing to do\n")
         #expect(try replica.ok(["status"]).contains("no local changes waiting"))
         #expect(try replica.list()[0].deleted)
+        #expect(try replica.ok(["list", "-a"]).contains("(deleted)"))
     }
 
     /// Before, Ctrl-C ended a sync without a word, its progress bar's line left open, and nothing
