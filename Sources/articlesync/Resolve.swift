@@ -8,7 +8,7 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve",
             abstract: "Settle a conflict; the result is pushed by the next sync as an edit on top of the server's version.",
-            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file).")
+            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file). When one side deleted the article and the other edited it, --edit opens on the edit and saving it changed keeps the article; --mine or --theirs settle it as it is.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
@@ -54,8 +54,21 @@ extension ArticleSyncCommand {
             let unsaved = UnsavedText(replica: directory, name: "\(short)-resolution.txt", rerun: "articlesync resolve \(short) --file")
             var text = conflict.attempt
             var seen = conflict.theirs
+            // Delete against edit: the text is the surviving edit, and nothing in it says the other
+            // side deleted the article. Before, saving it unchanged (or an editor that returned at
+            // once) brought the article back without a word; --mine and --theirs say it outright.
+            let keep = conflict.mine.isDeleted ? "--theirs" : "--mine", stayDeleted = conflict.mine.isDeleted ? "--mine" : "--theirs"
+            let deletion = conflict.fields.contains("deleted")
+            if deletion {
+                printError("\(conflict.mine.isDeleted ? "this replica deleted \(short) and the server's version edits it" : "the server's version deletes \(short) and this replica edited it"): "
+                    + "the editor opens on the edit; saving it changed keeps the article with your changes")
+            }
             for _ in 0..<10 {
                 let edited = try TextEditor.edit(text, fileName: "\(short)-conflict.txt", unsaved: unsaved)
+                if deletion, edited == Array(text.utf8) {
+                    throw ReplicaError("the text came back unchanged; nothing was resolved. `articlesync resolve \(short) \(keep)` "
+                        + "keeps the article as the edit left it; `articlesync resolve \(short) \(stayDeleted)` keeps it deleted")
+                }
                 do {
                     let article = try TextEditor.parseArticle(edited, file: "edited resolution", id: conflict.mine.id,
                                                              replacing: [conflict.mine, seen])

@@ -141,6 +141,40 @@ import Testing
         #expect(try a.hashes() == b.hashes())
     }
 
+    /// Delete against edit: `resolve --edit` opens on the surviving edit, where nothing shows the
+    /// deletion. Before, saving it unchanged (or `code` without --wait, returning at once) brought the
+    /// article back without a word. Now it says which side deleted it first, an unchanged save
+    /// resolves nothing, and a changed one keeps the article.
+    @Test func aDeleteAgainstAnEditIsNotUndoneByAnUnchangedSave() throws {
+        let workspace = try Workspace()
+        let token = try workspace.server.makeToken(access: "write")
+        let a = try workspace.replica("a", token: token)
+        let b = try workspace.replica("b", token: token)
+        try a.ok(["add", workspace.seedFiles[0]])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let id = String(try a.list()[0].id.prefix(8))
+        try a.ok(["delete", id])
+        try b.ok(["set", id, "--title", "Judul dari B"])
+        try a.ok(["sync"])
+        #expect(try b.run(["sync"]).status == 3)
+
+        let unchanged = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": "true"])
+        #expect(unchanged.status == 1)
+        #expect(unchanged.stderr.contains("the server's version deletes \(id) and this replica edited it"), "\(unchanged.stderr)")
+        #expect(unchanged.stderr.contains("nothing was resolved. `articlesync resolve \(id) --mine` keeps the article"), "\(unchanged.stderr)")
+        #expect(unchanged.stderr.contains("`articlesync resolve \(id) --theirs` keeps it deleted"), "\(unchanged.stderr)")
+        #expect(try b.ok(["conflicts"]).contains(id), "still a conflict, for the person to settle")
+
+        let retitling = try workspace.write("retitle.sh", "#!/bin/sh\nsed -i '3s/.*/Judul yang disimpan/' \"$1\"\n")
+        chmod(retitling, 0o755)
+        #expect(try b.ok(["resolve", id, "--edit"], environment: ["EDITOR": retitling]).contains("resolved \(id)"))
+        #expect(try b.list()[0].title == "Judul yang disimpan" && !b.list()[0].deleted)
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.hashes() == b.hashes())
+    }
+
     /// `edit --file` saves a file's text as the article's. A file written before the article changed
     /// (here by `set`; a sync bringing another machine's edit does the same) undid that change
     /// without a word. Now the replica remembers what each file it wrote (an export, kept text)
