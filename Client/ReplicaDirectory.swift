@@ -209,12 +209,23 @@ public struct ServerAddress: Sendable, Equatable {
     public var port: Int
 
     public init(parsing text: String) throws {
+        // A URL pasted from a browser or a config file: before, it was accepted and every sync then
+        // failed to find the host "https://…".
+        if let scheme = text.range(of: "://") {
+            let rest = text[scheme.upperBound...]
+            let hostAndPort = rest.prefix { $0 != "/" }
+            throw ReplicaError("\"\(text)\" is a URL; give the server as HOST:PORT, without a scheme or path"
+                + (hostAndPort.contains(":") ? ": \(hostAndPort)" : ", e.g. 127.0.0.1:7443"))
+        }
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
             throw ReplicaError("\"\(text)\" is not a server address; use HOST:PORT, e.g. 127.0.0.1:7443")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw ReplicaError("\"\(text)\" has no host; use HOST:PORT, e.g. 127.0.0.1:7443") }
+        guard !host.contains(where: { $0 == "/" || $0.isWhitespace }) else {
+            throw ReplicaError("\"\(text)\" is not a server address: a host name has no slashes or spaces; use HOST:PORT, e.g. 127.0.0.1:7443")
+        }
         self.host = host
         self.port = port
     }

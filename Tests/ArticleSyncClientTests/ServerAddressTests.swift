@@ -1,0 +1,32 @@
+import ArticleSyncClient
+import Testing
+
+/// `init --server` and `remote address` take HOST:PORT. What they refuse is refused there, with
+/// what to type instead, rather than at every sync.
+@Suite struct ServerAddressTests {
+    @Test func hostAndPortAreRead() throws {
+        for (text, host, port) in [("127.0.0.1:7443", "127.0.0.1", 7443), ("sync.example.org:443", "sync.example.org", 443),
+                                   ("[::1]:7443", "::1", 7443)] {
+            let address = try ServerAddress(parsing: text)
+            #expect(address.host == host && address.port == port, "\(text)")
+        }
+    }
+
+    /// Before, a pasted URL was accepted and every sync failed to find the host "https://…".
+    @Test(arguments: [
+        ("https://127.0.0.1:7443", "is a URL; give the server as HOST:PORT, without a scheme or path: 127.0.0.1:7443"),
+        ("tls://sync.example.org:7443/articles", "without a scheme or path: sync.example.org:7443"),
+        ("https://sync.example.org/", "without a scheme or path, e.g. 127.0.0.1:7443"),
+        ("my host:7443", "a host name has no slashes or spaces"),
+        ("127.0.0.1", "is not a server address; use HOST:PORT"),
+        ("127.0.0.1:70000", "is not a server address; use HOST:PORT"),
+        (":7443", "has no host"),
+    ])
+    func whatIsNotHostAndPortIsRefusedSayingWhatToGive(text: String, expected: String) {
+        #expect {
+            _ = try ServerAddress(parsing: text)
+        } throws: { error in
+            "\(error)".contains(expected)
+        }
+    }
+}
