@@ -50,6 +50,10 @@ extension ServerCommand {
             let counts = [("--max-frame-bytes", maxFrameBytes), ("--max-push-mutations", maxPushMutations), ("--max-pull-articles", maxPullArticles),
                           ("--max-article-bytes", maxArticleBytes), ("--max-connections", maxConnections), ("--idle-timeout", idleTimeout),
                           ("--handshake-timeout", handshakeTimeout), ("--max-requests-per-second", maxRequestsPerSecond)]
+            // Before, a mistyped level was taken as info without a word.
+            guard Logger.Level(rawValue: logLevel) != nil else {
+                throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical, not \"\(logLevel)\"")
+            }
             for (flag, value) in counts where value < 1 {
                 throw ValidationError("\(flag) must be at least 1, not \(value)")
             }
@@ -60,7 +64,7 @@ extension ServerCommand {
             }
         }
 
-        @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
         var logLevel: String = "info"
 
         func run() async throws {
@@ -68,7 +72,7 @@ extension ServerCommand {
             // Logs go to stderr; stdout carries only the lines scripts read.
             LoggingSystem.bootstrap(StreamLogHandler.standardError)
             var logger = Logger(label: "articlesync-server")
-            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info  // checked in validate()
             var configuration = ServerConfiguration(
                 host: host, port: port, maximumFrameLength: maxFrameBytes, maximumMutationsPerPush: maxPushMutations,
                 maximumArticlesPerPull: maxPullArticles, articleSizeLimit: maxArticleBytes, maximumConnections: maxConnections)
@@ -80,15 +84,20 @@ extension ServerCommand {
             try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate, logger: logger) { fingerprint, boundPort in
                 // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
                 // A stdout nobody reads (closed) must not stop the server: FileHandle's write(_:) would.
-                try? FileHandle.standardOutput.write(contentsOf: Data("fingerprint \(fingerprint)\nlistening on \(host):\(boundPort)\n".utf8))
+                let shownHost = host.contains(":") ? "[\(host)]" : host
+                try? FileHandle.standardOutput.write(contentsOf: Data("fingerprint \(fingerprint)\nlistening on \(shownHost):\(boundPort)\n".utf8))
             }
         }
 
         func parseListen() throws -> (String, Int) {
-            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port) else {
-                throw ValidationError("--listen takes HOST:PORT, e.g. 127.0.0.1:7443 (port 0 picks a free one)")
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65535).contains(port),
+                  !listen.contains("/") else {
+                throw ValidationError("--listen takes HOST:PORT, without a scheme or path, e.g. 127.0.0.1:7443 (port 0 picks a free one)")
             }
-            return (String(listen[..<colon]), port)
+            var host = String(listen[..<colon])
+            // [::1]:7443, as clients write an IPv6 address; the socket wants it bare.
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            return (host, port)
         }
     }
 }

@@ -203,4 +203,19 @@ import Testing
         let help = try runProgram(Products.client, ["-C", directory, "help", "list"])
         #expect(help.status == 0 && help.stdout.contains("USAGE: articlesync list"), "\(help.stderr)")
     }
+
+    /// `serve` refuses what it cannot honour before it starts. Before, a mistyped --log-level was
+    /// taken as info without a word, and a URL as --listen failed as an unknown host "https://…".
+    @Test func serveRefusesAURLToListenOnAndAnUnknownLogLevel() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("serve-flags-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        for (arguments, expected) in [
+            (["--listen", "https://127.0.0.1:7443"], "--listen takes HOST:PORT, without a scheme or path"),
+            (["--listen", "127.0.0.1:0", "--log-level", "verbose"], "--log-level takes trace, debug, info, notice, warning, error or critical, not \"verbose\""),
+        ] {
+            let result = try runProgram(Products.server, ["serve", "--data", data] + arguments, timeout: 30)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+    }
 }
