@@ -37,15 +37,25 @@ extension Replica {
         try checkpointLargeWAL()
     }
 
+    /// Refuses, before an editor opens, what `update` would refuse once it closed: before, `edit`
+    /// let a person write the whole edit and then refused it.
+    public func refuseIfConflicted(_ id: String) throws {
+        if try pool.read({ db in try Self.hasConflict(id, db) }) { throw Self.unresolvedConflict(id) }
+    }
+
+    static func unresolvedConflict(_ id: String) -> ReplicaError {
+        let short = id.prefix(8)
+        return ReplicaError("article \(short) has an unresolved conflict: settle it first with `articlesync resolve \(short) --edit` "
+            + "(or --mine, --theirs); `articlesync show \(short) --conflict` shows both versions")
+    }
+
     /// Applies `change` to the article `id` (a full id) and queues the result for the server.
     /// Returns the new local state; an edit that changes nothing queues nothing.
     @discardableResult
     public func update(_ id: String, _ change: @Sendable (inout Article) throws -> Void) throws -> Article {
         try pool.write { db in
             guard let current = try Self.article(id, db) else { throw ReplicaError("there is no article \(id)") }
-            if try Self.hasConflict(id, db) {
-                throw ReplicaError("article \(id) has an unresolved conflict; settle it first (`articlesync show \(id.prefix(8)) --conflict`)")
-            }
+            if try Self.hasConflict(id, db) { throw Self.unresolvedConflict(id) }
             var edited = current
             try change(&edited)
             edited = ArticleText.normalized(edited)

@@ -35,6 +35,7 @@ extension ArticleSyncCommand {
             guard !opened.isDeleted else {
                 throw ReplicaError("article \(short) is deleted; `articlesync restore \(short)` brings it back, then edit it")
             }
+            try replica.refuseIfConflicted(fullID)
             // Bytes, not a String: text that is not valid UTF-8 is refused by the parser with its line,
             // and kept as it is, instead of being saved with U+FFFD in place of each bad byte.
             var text: [UInt8]

@@ -175,6 +175,23 @@ import Testing
         #expect(try a.hashes() == b.hashes())
     }
 
+    /// Before, `edit` on an article in conflict opened the editor, let the person write the whole
+    /// edit, and only then refused it. Now it refuses before the editor opens, naming `resolve`.
+    @Test func anArticleInConflictIsRefusedBeforeTheEditorOpens() throws {
+        let workspace = try Workspace()
+        let (_, b, id, synced) = try workspace.replicasWithAConflict()
+        #expect(synced.status == 3)
+        let opened = workspace.root + "/editor-opened"
+        let editor = try workspace.write("marks.sh", "#!/bin/sh\ntouch '\(opened)'\n")
+        chmod(editor, 0o755)
+        let refused = try b.run(["edit", id], environment: ["EDITOR": editor])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("article \(id) has an unresolved conflict: settle it first with `articlesync resolve \(id) --edit`"),
+                "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: opened), "the editor was not opened")
+        #expect(!FileManager.default.fileExists(atPath: b.path + "/.articlesync/unsaved/\(id).txt"))
+    }
+
     /// `edit --file` saves a file's text as the article's. A file written before the article changed
     /// (here by `set`; a sync bringing another machine's edit does the same) undid that change
     /// without a word. Now the replica remembers what each file it wrote (an export, kept text)
