@@ -97,13 +97,7 @@ import Testing
     /// Before, both were only "differ from the server", which right after an edit read like damage.
     @Test func verifyMarksWhatChangedHereApartFromWhatChangedOnTheServer() throws {
         let workspace = try Workspace()
-        let token = try workspace.server.makeToken(access: "write")
-        let a = try workspace.replica("a", token: token)
-        let b = try workspace.replica("b", token: token)
-        try a.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
-        let ids = try a.list().map(\.id)
+        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 2)
         try b.ok(["set", String(ids[0].prefix(8)), "--title", "Diubah di B"])
         let onlyHere = try b.run(["verify"])
         #expect(onlyHere.status == 1)

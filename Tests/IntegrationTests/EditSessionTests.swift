@@ -147,13 +147,8 @@ import Testing
     /// resolves nothing, and a changed one keeps the article.
     @Test func aDeleteAgainstAnEditIsNotUndoneByAnUnchangedSave() throws {
         let workspace = try Workspace()
-        let token = try workspace.server.makeToken(access: "write")
-        let a = try workspace.replica("a", token: token)
-        let b = try workspace.replica("b", token: token)
-        try a.ok(["add", workspace.seedFiles[0]])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
-        let id = String(try a.list()[0].id.prefix(8))
+        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
         try a.ok(["delete", id])
         try b.ok(["set", id, "--title", "Judul dari B"])
         try a.ok(["sync"])

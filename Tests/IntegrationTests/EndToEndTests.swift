@@ -225,15 +225,10 @@ import Testing
 
     @Test func offlineEditsReachTheOtherReplicaAfterTheServerComesBack() throws {
         let workspace = try Workspace()
-        let token = try workspace.server.makeToken(access: "write")
-        let a = try workspace.replica("a", token: token)
-        let b = try workspace.replica("b", token: token)
-        try a.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
-        try a.ok(["sync"])
-        try b.ok(["sync"])
+        let (a, b, listed) = try workspace.twoReplicasSharing(seeds: 2)
 
         #expect(workspace.server.stop() == 0, "SIGTERM shuts the server down cleanly")
-        let ids = try a.list().map(\.id).sorted()
+        let ids = listed.sorted()
         try a.ok(["set", String(ids[0].prefix(8)), "--title", "ditulis saat server mati"])
         try a.ok(["add", workspace.seedFiles[2]])
         try b.ok(["set", String(ids[1].prefix(8)), "--category", "Luring"])

@@ -91,16 +91,23 @@ struct ReplicaCLI {
 }
 
 extension Workspace {
-    /// Replicas a and b of one seed article whose title each changed, a's synced first: b's sync
-    /// (returned) keeps a conflict on the title.
-    func replicasWithAConflict() throws -> (a: ReplicaCLI, b: ReplicaCLI, id: String, bSync: CommandResult) {
+    /// Replicas a and b with one write token, both holding the first `count` seed articles (added on
+    /// a and synced to b), and those articles' full ids in a's listing order.
+    func twoReplicasSharing(seeds count: Int) throws -> (a: ReplicaCLI, b: ReplicaCLI, ids: [String]) {
         let token = try server.makeToken(access: "write")
         let a = try replica("a", token: token)
         let b = try replica("b", token: token)
-        try a.ok(["add", seedFiles[0]])
+        try a.ok(["add"] + seedFiles.prefix(count))
         try a.ok(["sync"])
         try b.ok(["sync"])
-        let id = String(try a.list()[0].id.prefix(8))
+        return (a, b, try a.list().map(\.id))
+    }
+
+    /// Replicas a and b of one seed article whose title each changed, a's synced first: b's sync
+    /// (returned) keeps a conflict on the title.
+    func replicasWithAConflict() throws -> (a: ReplicaCLI, b: ReplicaCLI, id: String, bSync: CommandResult) {
+        let (a, b, ids) = try twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
         try a.ok(["set", id, "--title", "Judul dari A"])
         try b.ok(["set", id, "--title", "Judul dari B"])
         try a.ok(["sync"])
