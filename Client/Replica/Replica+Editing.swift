@@ -19,8 +19,15 @@ extension Replica {
     /// not hold 100,000 articles in memory. `each` is told every article as stored (normal form,
     /// version 0); nothing it is told is final until this returns.
     public func add(reading next: () throws -> Article?, each: (Article) -> Void) throws {
+        try add(readingFiles: { try next().map { ($0, nil) } }, each: each)
+    }
+
+    /// `add(reading:)` for articles read from files: notes which article each file became
+    /// (`FileOrigin`, under its `FileOrigin.key`) in the same transaction, so that adding the
+    /// same file again is noticed (`addedBefore`).
+    public func add(readingFiles next: () throws -> (article: Article, fileKey: String?)?, each: (Article) -> Void) throws {
         try pool.write { db in
-            while let article = try next() {
+            while let (article, fileKey) = try next() {
                 var copy = ArticleText.normalized(article)
                 copy.version = 0
                 copy.seq = 0
@@ -30,6 +37,7 @@ extension Replica {
                 }
                 try Self.store(copy, db)
                 try Self.enqueue(copy, db)
+                if let fileKey { try Self.insert([FileOrigin(key: fileKey, articleID: copy.idString, contentHash: copy.contentHash)], fromExport: false, db) }
                 each(copy)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// The article a file outside the replica was written from, and its content then: `export`'s
-/// `<id>.txt` files, and text `edit` kept when it could not save it.
+/// `<id>.txt` files, text `edit` kept when it could not save it, and files `add` read.
 public struct FileOrigin: Sendable, Equatable {
     public var path: String
     public var articleID: String
@@ -22,7 +22,7 @@ public struct FileOrigin: Sendable, Equatable {
     }
 
     /// One spelling per file: absolute, symbolic links resolved.
-    static func key(_ path: String) -> String {
+    public static func key(_ path: String) -> String {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
     }
 }
@@ -49,6 +49,24 @@ extension Replica {
     static func insert(_ origins: [FileOrigin], fromExport: Bool, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fileOrigin (path, articleID, contentHash, fromExport) VALUES (?, ?, ?, ?)")
         for origin in origins { try statement.execute(arguments: [origin.path, origin.articleID, origin.contentHash, fromExport]) }
+    }
+
+    /// The origins of those of `keys` (spelled as `FileOrigin.key` spells them) whose article this
+    /// replica still holds: files it added, exported or kept text in before.
+    public func origins(ofKeys keys: [String]) throws -> [String: FileOrigin] {
+        try pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT fileOrigin.articleID, fileOrigin.contentHash FROM fileOrigin JOIN article ON article.id = fileOrigin.articleID
+                WHERE fileOrigin.path = ?
+                """)
+            var found: [String: FileOrigin] = [:]
+            for key in keys {
+                if let row = try Row.fetchOne(statement, arguments: [key]) {
+                    found[key] = FileOrigin(key: key, articleID: row[0], contentHash: row[1])
+                }
+            }
+            return found
+        }
     }
 
     /// What the file at `path` was written from, when this replica wrote it.

@@ -10,7 +10,9 @@ extension ArticleSyncCommand {
             abstract: "Import article files (plain-text article format) and print their new ids.",
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
-                import needs little memory. A directory stands for the .txt files directly in it, in \
+                import needs little memory. Files this replica added before are skipped while unchanged \
+                (so `add DIR` again imports only DIR's new files), and refused once changed, naming the \
+                `edit ID --file FILE` that saves the change; --as-new adds them again as copies. A directory stands for the .txt files directly in it, in \
                 name order. Files named like this replica's own articles (<id>.txt, as `export` writes \
                 them) are refused unless --as-new: `edit ID --file FILE` changes an article from its file.
 
@@ -27,7 +29,7 @@ extension ArticleSyncCommand {
         @Option(help: ArgumentHelp("Also import the files or directories listed in FILE, one per line (- reads standard input).", valueName: "FILE"))
         var filesFrom: String?
 
-        @Flag(help: "Add files named like this replica's articles (<id>.txt, as `export` names them) as new copies.")
+        @Flag(help: "Add files named like this replica's articles (<id>.txt, as `export` names them), or added before, as new copies.")
         var asNew = false
 
         func validate() throws {
@@ -42,19 +44,31 @@ extension ArticleSyncCommand {
             }
             let replica = try options.open()
             let listed = try filesFrom.map(Self.listedPaths) ?? []
-            let files = try (files + listed).flatMap(Self.articleFiles)
-            if !asNew { try Self.refuseExports(files, of: replica) }
+            var files = try (files + listed).flatMap(Self.articleFiles)
+            var keys = Self.originKeys(files)
+            // A file named twice (`add DIR DIR/a.txt`) is one article, not two.
+            var seen = Set<String>()
+            let once = keys.indices.filter { seen.insert(keys[$0]).inserted }
+            (files, keys) = (once.map { files[$0] }, once.map { keys[$0] })
+            var skipped = 0
+            if !asNew {
+                try Self.refuseExports(files, of: replica)
+                let unchanged = try Self.unchangedFilesAddedBefore(files, keys: keys, of: replica)
+                skipped = unchanged.count
+                let kept = files.indices.filter { !unchanged.contains($0) }
+                (files, keys) = (kept.map { files[$0] }, kept.map { keys[$0] })
+            }
             // Read, checked and stored one by one in one transaction: a bad file stops the import
             // with nothing imported, and only one article is in memory at a time.
-            var remaining = files.makeIterator()
+            var remaining = zip(files, keys).makeIterator()
             var current = ""
             var added: [(id: String, title: String)] = []
             do {
-                try replica.add(reading: {
-                    guard let file = remaining.next() else { return nil }
+                try replica.add(readingFiles: {
+                    guard let (file, key) = remaining.next() else { return nil }
                     current = file
                     guard let data = FileManager.default.contents(atPath: file) else { throw UnreadableFile(path: file) }
-                    return try ArticleText.parse(data, file: file)
+                    return (try ArticleText.parse(data, file: file), key)
                 }, each: { added.append(($0.idString, $0.title)) })
             } catch let unreadable as UnreadableFile {
                 throw ReplicaError("cannot read \(unreadable.path): no such file, or it is not readable; \(Self.nothingImported(files.count))")
@@ -67,6 +81,48 @@ extension ArticleSyncCommand {
             for (id, title) in added {
                 print("\(id)\t\(title)")
             }
+            if skipped > 0 {
+                printError("skipped \(skipped) file(s) this replica added before and that have not changed since\(added.isEmpty ? "; nothing new to add" : "") "
+                    + "(--as-new adds them again as copies)")
+            }
+        }
+
+        /// Where each file's origin is noted (`FileOrigin.key`), resolving each folder once: a
+        /// directory of 20,000 files is one folder, and resolving a path costs tens of microseconds.
+        static func originKeys(_ files: [String]) -> [String] {
+            var folders: [String: String] = [:]
+            return files.map { file in
+                let folder = (file as NSString).deletingLastPathComponent
+                let key = folders[folder] ?? FileOrigin.key(folder.isEmpty ? "." : folder)
+                folders[folder] = key
+                return (key as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+            }
+        }
+
+        /// Before, `add DIR` run again after new files were put in DIR added every earlier file a
+        /// second time, as copies under new ids. Files this replica added before (or wrote: kept
+        /// text, an export) that still hold that article as it was then are skipped; one that
+        /// changed since is refused, since its changes belong in that article rather than a copy.
+        /// Returns the indices of the files to skip.
+        static func unchangedFilesAddedBefore(_ files: [String], keys: [String], of replica: Replica) throws -> Set<Int> {
+            let origins = try replica.origins(ofKeys: keys)
+            var unchanged = Set<Int>()
+            for (index, key) in keys.enumerated() {
+                // A file that cannot be read or parsed is left to the import, which names its fault.
+                guard let origin = origins[key], let id = UUID(uuidString: origin.articleID),
+                      let data = FileManager.default.contents(atPath: files[index]),
+                      var article = try? ArticleText.parse(data, file: files[index]) else { continue }
+                article.id = id
+                if ArticleText.normalized(article).contentHash == origin.contentHash {
+                    unchanged.insert(index)
+                    continue
+                }
+                let short = origin.articleID.prefix(8)
+                throw ReplicaError("\(files[index]) was added to this replica before (or written from it) as article \(short), and has changed "
+                    + "since: `articlesync edit \(short) --file \(files[index])` saves its changes to that article; to add it as a new "
+                    + "article anyway, pass --as-new. Nothing was imported.")
+            }
+            return unchanged
         }
 
         /// Exported files edited and added back would become copies under new ids, next to the

@@ -180,7 +180,7 @@ import Testing
         #expect(onTerminal.stdout.contains("reading file names from standard input, one per line; end with Ctrl-D"), "\(onTerminal.stdout)")
         #expect(try replica.list().count == 1)
 
-        let fromPipe = try replica.run(["add", "--files-from", "-"], input: workspace.seedFiles[0] + "\n")
+        let fromPipe = try replica.run(["add", "--files-from", "-"], input: workspace.seedFiles[1] + "\n")
         #expect(fromPipe.status == 0 && fromPipe.stderr.isEmpty, "\(fromPipe.stderr)")
         #expect(try replica.list().count == 2)
     }

@@ -372,6 +372,43 @@ import Testing
         #expect(try replica.list().count == 4)
     }
 
+    /// Before, `add DIR` run again after new files were put in DIR added every earlier file a second
+    /// time, as copies under new ids (and `add DIR DIR/a.txt` added a.txt twice). Now files added
+    /// before are skipped while unchanged, a changed one is refused naming `edit --file`, and
+    /// --as-new still makes copies.
+    @Test func addingTheSameFilesAgainImportsOnlyWhatIsNew() throws {
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let folder = workspace.root + "/incoming"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (index, name) in ["a.txt", "b.txt"].enumerated() { try FileManager.default.copyItem(atPath: workspace.seedFiles[index], toPath: folder + "/" + name) }
+        #expect(try replica.ok(["add", folder, folder + "/a.txt"]).split(separator: "\n").count == 2)
+
+        try FileManager.default.copyItem(atPath: workspace.seedFiles[2], toPath: folder + "/c.txt")
+        let again = try replica.run(["add", folder])
+        #expect(again.status == 0 && again.stdout.split(separator: "\n").count == 1, "\(again.stdout)")
+        #expect(again.stderr.contains("skipped 2 file(s) this replica added before and that have not changed since"), "\(again.stderr)")
+        #expect(try replica.list().count == 3)
+        let nothing = try replica.run(["add", folder])
+        #expect(nothing.status == 0 && nothing.stdout.isEmpty && nothing.stderr.contains("nothing new to add"), "\(nothing.stderr)")
+
+        let fileA = folder + "/a.txt"
+        let id = String(try #require(try replica.list().first { $0.title == (try ArticleText.parse(Data(contentsOf: URL(fileURLWithPath: fileA)), file: fileA).title) }).id.prefix(8))
+        var blocks = try String(contentsOfFile: fileA, encoding: .utf8).components(separatedBy: "\n\n")
+        blocks.insert("Paragraf baru dari berkas.", at: 2)
+        try blocks.joined(separator: "\n\n").write(toFile: fileA, atomically: true, encoding: .utf8)
+        let refused = try replica.run(["add", folder])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("\(fileA) was added to this replica before (or written from it) as article \(id)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("`articlesync edit \(id) --file \(fileA)` saves its changes"), "\(refused.stderr)")
+        #expect(try replica.list().count == 3, "nothing was imported")
+
+        #expect(try replica.ok(["edit", id, "--file", fileA]).contains("saved \(id)"))
+        #expect(try replica.run(["add", folder]).stderr.contains("skipped 3 file(s)"))
+        #expect(try replica.ok(["add", "--as-new", folder]).split(separator: "\n").count == 3)
+        #expect(try replica.list().count == 6)
+    }
+
     /// A failure on this side during a sync (the replica's database, here one the caller throws)
     /// comes out as it is, not as a failed connection with advice to check the address; a real
     /// connection failure still gets that advice.
