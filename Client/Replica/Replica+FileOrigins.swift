@@ -52,12 +52,13 @@ extension Replica {
     }
 
     /// The origins of those of `keys` (spelled as `FileOrigin.key` spells them) whose article this
-    /// replica still holds: files it added, exported or kept text in before.
+    /// replica still holds, not deleted: files it added, exported or kept text in before. (Adding
+    /// the file of a deleted article again makes a new one, as it always did.)
     public func origins(ofKeys keys: [String]) throws -> [String: FileOrigin] {
         try pool.read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT fileOrigin.articleID, fileOrigin.contentHash FROM fileOrigin JOIN article ON article.id = fileOrigin.articleID
-                WHERE fileOrigin.path = ?
+                WHERE fileOrigin.path = ? AND article.isDeleted = 0
                 """)
             var found: [String: FileOrigin] = [:]
             for key in keys {

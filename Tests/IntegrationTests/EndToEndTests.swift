@@ -407,6 +407,11 @@ import Testing
         #expect(try replica.run(["add", folder]).stderr.contains("skipped 3 file(s)"))
         #expect(try replica.ok(["add", "--as-new", folder]).split(separator: "\n").count == 3)
         #expect(try replica.list().count == 6)
+
+        // The file of an article deleted since is added again as a new one, as before.
+        let titleC = try ArticleText.parse(Data(contentsOf: URL(fileURLWithPath: folder + "/c.txt")), file: "c.txt").title
+        for copy in try replica.list() where copy.title == titleC { try replica.ok(["delete", String(copy.id.prefix(8))]) }
+        #expect(try replica.ok(["add", folder + "/c.txt"]).split(separator: "\n").count == 1)
     }
 
     /// A failure on this side during a sync (the replica's database, here one the caller throws)
