@@ -10,7 +10,7 @@ extension ArticleSyncCommand {
             abstract: "Import article files (plain-text article format) and print their new ids.",
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
-                import needs little memory. Files this replica added before are skipped while unchanged \
+                import needs little memory. Files this replica added before are skipped while unchanged and their article not deleted \
                 (so `add DIR` again imports only DIR's new files), and refused once changed, naming the \
                 `edit ID --file FILE` that saves the change; --as-new adds them again as copies. A directory stands for the .txt files directly in it, in \
                 name order. Files named like this replica's own articles (<id>.txt, as `export` writes \
