@@ -201,6 +201,13 @@ public struct ServerConnection: ServerRequester {
                 """)
         }
         let text = "\(error)"
+        // What came back is not a TLS record at all: another program on that port (a web server, say).
+        // Before, this was BoringSSL's "WRONG_VERSION_NUMBER" with the client-certificate hint.
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return ReplicaError("the program at \(server) answered, but not with TLS, so it is not an articlesync server (a web server, or "
+                + "another program on that port?); check the port: the server prints its own at start (\"listening on HOST:PORT\"), and "
+                + "`articlesync remote address HOST:PORT` points this replica at it")
+        }
         if text.contains("CERTIFICATE_REQUIRED") {
             return ReplicaError("the server at \(server) requires a client certificate; make the replica with --client-cert and --client-key")
         }

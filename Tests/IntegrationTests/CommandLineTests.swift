@@ -57,21 +57,9 @@ import Testing
     /// said whether the download was lost. Here a listener that takes the connection and never
     /// answers keeps the sync waiting when the SIGINT comes.
     @Test func aSyncInterruptedByCtrlCSaysWhatIsKeptAndEndsByTheSignal() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(listener) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                guard bind(listener, socketAddress, length) == 0, listen(listener, 4) == 0,
-                      getsockname(listener, socketAddress, &length) == 0 else { throw TestFailure("cannot listen: errno \(errno)") }
-            }
-        }
+        let listener = try LoopbackListener()
         let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"),
-                                            server: "127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"), server: "127.0.0.1:\(listener.port)")
 
         let errors = workspace.root + "/sync.err"
         _ = FileManager.default.createFile(atPath: errors, contents: nil)
@@ -83,8 +71,7 @@ import Testing
         try sync.run()
         // Its connection waiting on the listener means the sync is under way, its Ctrl-C handler
         // set up before it connected: only then is the SIGINT sent, however slow the machine.
-        var waiting = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-        #expect(poll(&waiting, 1, 20_000) == 1, "the sync connected")
+        #expect(listener.hasConnection(within: 20_000), "the sync connected")
         #expect(sync.isRunning, "the sync waits for an answer")
         // Again every 2 s while it runs: a signal sent before the dispatch source that handles it was
         // armed is lost (the signal is ignored from the moment the sync begins).
@@ -217,5 +204,19 @@ import Testing
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
+    }
+
+    /// A port where another program answers (a web server): before, BoringSSL's
+    /// "WRONG_VERSION_NUMBER" with a hint about client certificates.
+    @Test func anotherProgramOnThePortIsNamedAsNotAnArticlesyncServer() throws {
+        let listener = try LoopbackListener()
+        listener.answerOnce(with: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let workspace = try Workspace()
+        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"), server: "127.0.0.1:\(listener.port)")
+        let refused = try replica.run(["sync"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("the program at 127.0.0.1:\(listener.port) answered, but not with TLS, so it is not an articlesync server"),
+                "\(refused.stderr)")
+        #expect(!refused.stderr.contains("client certificates"), "\(refused.stderr)")
     }
 }
