@@ -24,7 +24,7 @@ extension Replica {
 
     /// `add(reading:)` for articles read from files: notes which article each file became
     /// (`FileOrigin`, under its `FileOrigin.key`) in the same transaction, so that adding the
-    /// same file again is noticed (`addedBefore`).
+    /// same file again is noticed (`origins(ofKeys:)`).
     public func add(readingFiles next: () throws -> (article: Article, fileKey: String?)?, each: (Article) -> Void) throws {
         try pool.write { db in
             while let (article, fileKey) = try next() {

@@ -10,11 +10,13 @@ extension ArticleSyncCommand {
             abstract: "Import article files (plain-text article format) and print their new ids.",
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
-                import needs little memory. Files this replica added before are skipped while unchanged and their article not deleted \
-                (so `add DIR` again imports only DIR's new files), and refused once changed, naming the \
-                `edit ID --file FILE` that saves the change; --as-new adds them again as copies. A directory stands for the .txt files directly in it, in \
+                import needs little memory. A directory stands for the .txt files directly in it, in \
                 name order. Files named like this replica's own articles (<id>.txt, as `export` writes \
                 them) are refused unless --as-new: `edit ID --file FILE` changes an article from its file.
+
+                Files this replica added before are skipped while unchanged and their article not \
+                deleted, so `add DIR` again imports only DIR's new files; one changed since is refused, \
+                naming the `edit ID --file FILE` that saves the change. --as-new adds them again as copies.
 
                 Give thousands of files as their directory or with --files-from rather than one by one: \
                 the time to parse the command line grows with the square of the number of arguments \
