@@ -5,8 +5,8 @@ import Musl
 #endif
 
 /// Runs a program that works with the person at the terminal (an editor) the way git runs one: in
-/// this process's process group, so that it is in the terminal's foreground, with SIGINT and SIGQUIT
-/// ignored here while it runs.
+/// this process's process group, so that it is in the terminal's foreground, with SIGINT, SIGQUIT
+/// and SIGHUP ignored here while it runs.
 ///
 /// Not Foundation's `Process`: on Linux it starts every child in a process group of its own, which
 /// is not the terminal's foreground group. The kernel stops such a child when it reads the terminal
@@ -26,11 +26,16 @@ enum ForegroundProgram {
     }
 
     static func run(_ path: String, _ arguments: [String]) throws -> Ending {
+        // SIGHUP too: a terminal closed while the editor is open hangs up the whole group. The editor
+        // ends; this process must outlive it to keep what was saved in `.articlesync/unsaved/`,
+        // rather than leave it in a temporary folder under /tmp that no message names.
         let previousInterrupt = signal(SIGINT, SIG_IGN)
         let previousQuit = signal(SIGQUIT, SIG_IGN)
+        let previousHangUp = signal(SIGHUP, SIG_IGN)
         defer {
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
+            signal(SIGHUP, previousHangUp)
         }
 
         // The child gets the default actions and no blocked signals, whatever this process has.
@@ -41,6 +46,7 @@ enum ForegroundProgram {
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGINT)
         sigaddset(&defaults, SIGQUIT)
+        sigaddset(&defaults, SIGHUP)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         var unblocked = sigset_t()
         sigemptyset(&unblocked)

@@ -279,6 +279,24 @@ import Testing
         #expect(try setup.body.contains("Pertempuran di latar depan"))
     }
 
+    /// A terminal closed while the editor is open hangs up its whole process group. Before, that
+    /// ended `edit` too, and text already saved in the editor stayed in a folder under /tmp that
+    /// no message named. Now `edit` outlives the editor and keeps the text where it says.
+    @Test func aHangUpWhileTheEditorIsOpenKeepsTheSavedText() throws {
+        let setup = try Setup()
+        let editor = try setup.editor("hangup.sh", """
+            sed -i 's/Pertempuran/Pertempuran sebelum terputus/' "$1"
+            kill -HUP 0
+            sleep 5
+            """)
+        let cut = try setup.edit(with: editor)
+        #expect(cut.status == 1, "\(cut.stderr)")
+        #expect(cut.stderr.contains("was killed by signal \(SIGHUP); nothing was saved"), "\(cut.stderr)")
+        #expect(cut.stderr.contains("Your text is kept in \(setup.kept)"), "\(cut.stderr)")
+        #expect(try String(contentsOfFile: setup.kept, encoding: .utf8).contains("Pertempuran sebelum terputus"))
+        #expect(try !setup.body.contains("sebelum terputus"), "nothing was saved")
+    }
+
     /// The first line is the category and the next the title. Before, text that lost its category
     /// line was saved with the title as the category and the first paragraph as the title (and
     /// likewise without the title line), on every replica after the next sync.
