@@ -101,9 +101,11 @@ extension ArticleSyncCommand {
         }
 
         /// After `--file` the file holds the article as it now is: saving it again is no undoing.
+        /// A kept text is removed instead: it is saved.
         func noteSaved(_ article: Article, _ replica: Replica) throws {
             guard let file else { return }
             try replica.noteFilesWritten([FileOrigin(path: file, articleID: article.idString, contentHash: article.contentHash)])
+            UnsavedText.removeIfKept(file, in: options.replicaDirectory)
         }
     }
 }

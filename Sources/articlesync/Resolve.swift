@@ -42,6 +42,7 @@ extension ArticleSyncCommand {
                 return
             }
             let resolved = try replica.resolve(fullID, with: resolution)
+            if let file { UnsavedText.removeIfKept(file, in: options.replicaDirectory) }
             print("resolved \(fullID.prefix(8)) (\(resolved.title)); `articlesync sync` sends it")
         }
 

@@ -28,6 +28,16 @@ extension ArticleSyncCommand {
                     print("  \(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]  articlesync show \(conflict.articleID.prefix(8)) --conflict")
                 }
             }
+            let kept = UnsavedText.waiting(in: options.replicaDirectory)
+            if !kept.isEmpty {
+                print("\(kept.count) text(s) kept from edits that were not saved:")
+                for name in kept {
+                    let path = UnsavedText.directory(of: options.replicaDirectory) + "/" + name
+                    let resolution = name.hasSuffix("-resolution.txt")
+                    let id = name.dropLast(resolution ? 15 : 4)
+                    print("  \(path)  `articlesync \(resolution ? "resolve" : "edit") \(id) --file \(path)` saves it")
+                }
+            }
             print("last sync: \(status.lastSyncAt ?? "never") (cursor \(status.cursor))")
         }
     }

@@ -133,7 +133,9 @@ import Testing
         #expect(try b.ok(["conflicts"]).contains(id), "still a conflict, for the person to settle")
 
         let kept = b.path + "/.articlesync/unsaved/\(id)-resolution.txt"
+        #expect(try b.ok(["status"]).contains("  \(kept)  `articlesync resolve \(id) --file \(kept)` saves it"))
         try b.ok(["resolve", id, "--file", kept])
+        #expect(!FileManager.default.fileExists(atPath: kept), "a kept text is removed once saved")
         #expect(try b.list()[0].title == "Judul gabungan")
         #expect(try !b.list()[0].deleted)
         try b.ok(["sync"])
@@ -248,8 +250,8 @@ import Testing
         #expect(try !setup.body.contains("Pertempuran sengit"), "nothing was saved")
         #expect(try setup.replica.ok(["edit", setup.id, "--file", kept]).contains("saved \(setup.id)"))
         #expect(try setup.body.contains("Pertempuran sengit"))
+        #expect(!FileManager.default.fileExists(atPath: kept), "a kept text is removed once saved")
 
-        try FileManager.default.removeItem(atPath: kept)
         let abandoning = try setup.edit(with: try setup.editor("abandons.sh", "exit 1"))
         #expect(abandoning.status == 1 && !abandoning.stderr.contains("kept in"), "\(abandoning.stderr)")
         #expect(!FileManager.default.fileExists(atPath: kept))
@@ -295,6 +297,15 @@ import Testing
         #expect(cut.stderr.contains("Your text is kept in \(setup.kept)"), "\(cut.stderr)")
         #expect(try String(contentsOfFile: setup.kept, encoding: .utf8).contains("Pertempuran sebelum terputus"))
         #expect(try !setup.body.contains("sebelum terputus"), "nothing was saved")
+
+        // The message went to a closed terminal: `status` names the kept text until it is saved.
+        let status = try setup.replica.ok(["status"])
+        #expect(status.contains("1 text(s) kept from edits that were not saved:\n  \(setup.kept)  `articlesync edit \(setup.id) --file \(setup.kept)` saves it"),
+                "\(status)")
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", setup.kept]).contains("saved \(setup.id)"))
+        #expect(try setup.body.contains("sebelum terputus"))
+        #expect(!FileManager.default.fileExists(atPath: setup.kept), "a kept text is removed once saved")
+        #expect(try !setup.replica.ok(["status"]).contains("kept from edits"))
     }
 
     /// The first line is the category and the next the title. Before, text that lost its category
