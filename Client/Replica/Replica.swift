@@ -45,18 +45,21 @@ public struct Replica: Sendable {
         // A server's change log or another program's database copied in its place (the change log's
         // first migration is also named "v1"): before, it read as "last opened by a newer
         // articlesync", or had the replica's tables added to it.
-        guard try pool.read({ db in try Self.holdsAReplicaOrNothing(db) }) else {
+        // One read for the three checks: every command opens the replica.
+        let (isOurs, superseded, upgrading) = try pool.read { db in
+            (try Self.holdsAReplicaOrNothing(db), try Self.migrator.hasBeenSuperseded(db), try !Self.migrator.hasCompletedMigrations(db))
+        }
+        guard isOurs else {
             throw ReplicaError("\(path) is not an articlesync replica: it holds other tables (a server's change log, or another "
                 + "program's database?). It was not used or migrated. Put the replica's own file back, or make a new replica with "
                 + "`articlesync init`.")
         }
         // A newer articlesync may keep state this one does not know of (a table it must update with
         // every edit, say): writing without it would leave that state wrong. This one stays out.
-        guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
+        guard !superseded else {
             throw ReplicaError("this replica was last opened by a newer articlesync, which changed its database in ways this version "
                 + "does not know; nothing was changed. Use that version (or a newer one) on this replica.")
         }
-        let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
         // A migration can rewrite a whole outbox, and the WAL would keep that size until the next sync.
         if upgrading { try checkpointLargeWAL() }

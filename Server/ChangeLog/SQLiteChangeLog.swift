@@ -37,18 +37,20 @@ public struct SQLiteChangeLog: Sendable {
         // Another program's database, or a replica's restored in the change log's place by mistake
         // (its first migration is also named "v1"): before, that read as "last opened by a newer
         // articlesync-server", or had the change log's tables added to it.
-        guard try pool.read({ db in try Self.holdsAChangeLogOrNothing(db) }) else {
+        let (isOurs, superseded, upgrading) = try pool.read { db in
+            (try Self.holdsAChangeLogOrNothing(db), try Self.migrator.hasBeenSuperseded(db), try !Self.migrator.hasCompletedMigrations(db))
+        }
+        guard isOurs else {
             throw ServerSetupError(message: "\(path) is not an articlesync-server change log: it holds other tables (a client's "
                 + "replica.sqlite, or another program's database?). It was not served or migrated. Put back the change log, or "
                 + "a file written by `articlesync-server backup` (docs/OPERATIONS.md).")
         }
         // A newer server may keep state this one does not know of; serving or changing the change log
         // without it would leave that state wrong.
-        guard try !pool.read({ db in try Self.migrator.hasBeenSuperseded(db) }) else {
+        guard !superseded else {
             throw ServerSetupError(message: "the change log at \(path) was last opened by a newer articlesync-server, which changed it in "
                 + "ways this version does not know; nothing was changed. Run that version (or a newer one) on this data directory.")
         }
-        let upgrading = try pool.read { db in try !Self.migrator.hasCompletedMigrations(db) }
         try Self.migrator.migrate(pool)
         // A migration can rewrite whole tables, and the WAL would keep that size for good.
         if upgrading { try pool.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") } }
