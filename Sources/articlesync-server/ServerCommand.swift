@@ -18,6 +18,7 @@ struct ServerCommand: AsyncParsableCommand {
     /// Says what a failing change log means (a full disk, say) instead of printing SQLite's words alone.
     static func main() async {
         do {
+            try refuseUnknownCommand(CommandLine.arguments.dropFirst().first)
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -27,6 +28,16 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             exit(withError: AdminError.explaining(error))
         }
+    }
+
+    /// The parser's own words for `articlesync-server init --data DIR` are "Unknown option '--data'",
+    /// blaming the one part typed right.
+    static func refuseUnknownCommand(_ word: String?) throws {
+        guard let word, !word.hasPrefix("-"), word != "help",
+              !configuration.subcommands.contains(where: { $0._commandName == word }) else { return }
+        // `init` is what a reader of `articlesync init` tries first; serve does its work.
+        let hint = word == "init" ? "; `articlesync-server serve` creates the data directory on first start" : ""
+        throw ValidationError("'\(word)' is not an articlesync-server command\(hint); `articlesync-server --help` lists them")
     }
 }
 

@@ -206,6 +206,19 @@ import Testing
         }
     }
 
+    /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
+    @Test func aMistypedServerCommandIsNamed() throws {
+        for (arguments, expected) in [
+            (["init", "--data", "d"], "'init' is not an articlesync-server command; `articlesync-server serve` creates the data directory on first start"),
+            (["tokens", "--data", "d"], "'tokens' is not an articlesync-server command; `articlesync-server --help` lists them"),
+        ] {
+            let result = try runProgram(Products.server, arguments, timeout: 30)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+        #expect(try runProgram(Products.server, ["help", "token"], timeout: 30).status == 0)
+    }
+
     /// A port where another program answers (a web server): before, BoringSSL's
     /// "WRONG_VERSION_NUMBER" with a hint about client certificates.
     @Test func anotherProgramOnThePortIsNamedAsNotAnArticlesyncServer() throws {
