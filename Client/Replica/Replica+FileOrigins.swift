@@ -39,10 +39,15 @@ extension Replica {
     /// Notes the files of an export, in place of those of earlier exports: one row per article
     /// for the latest export only, however many exports to dated folders a person keeps making
     /// (20,000 rows, ~4 MB, each). Files of older exports go unchecked, as all did before.
-    public func noteExport(_ origins: [FileOrigin]) throws {
+    /// The notes of the files under `kept` (files the export left as they were) stay.
+    public func noteExport(_ origins: [FileOrigin], keeping kept: [String] = []) throws {
         try pool.write { db in
+            let keptOrigins = try kept.compactMap { key in
+                try Row.fetchOne(db, sql: "SELECT articleID, contentHash FROM fileOrigin WHERE path = ? AND fromExport = 1", arguments: [key])
+                    .map { FileOrigin(key: key, articleID: $0[0], contentHash: $0[1]) }
+            }
             try db.execute(sql: "DELETE FROM fileOrigin WHERE fromExport = 1")
-            try Self.insert(origins, fromExport: true, db)
+            try Self.insert(origins + keptOrigins, fromExport: true, db)
         }
     }
 
@@ -77,6 +82,24 @@ extension Replica {
                 try FileOrigin(key: $0.decode(forColumn: "path"), articleID: $0.decode(forColumn: "articleID"),
                                contentHash: $0.decode(forColumn: "contentHash"))
             }
+        }
+    }
+
+    /// The noted files directly in `folder` (spelled as `FileOrigin.key` spells it), by path.
+    public func fileOrigins(inFolder folder: String) throws -> [String: FileOrigin] {
+        let prefix = folder.hasSuffix("/") ? folder : folder + "/"
+        return try pool.read { db in
+            // substr, not LIKE: a folder's name may hold % or _.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT path, articleID, contentHash FROM fileOrigin
+                WHERE substr(path, 1, length(?1)) = ?1 AND instr(substr(path, length(?1) + 1), '/') = 0
+                """, arguments: [prefix])
+            var found: [String: FileOrigin] = [:]
+            while let row = try rows.next() {
+                let path: String = row[0]
+                found[path] = FileOrigin(key: path, articleID: row[1], contentHash: row[2])
+            }
+            return found
         }
     }
 }

@@ -22,7 +22,8 @@ import Testing
         let added = try replica.add([sample("Satu"), sample("Dua"), sample("Tiga")])
         try replica.update(added[1].idString) { $0.isDeleted = true }
 
-        #expect(try ArticleExport.write(replica, to: target) == 2)
+        let outcome = try ArticleExport.write(replica, to: target)
+        #expect(outcome.exported == 2 && outcome.kept.isEmpty)
 
         #expect(try files() == [added[0], added[2]].map { $0.idString + ".txt" }.sorted(), "no deleted article, no temporary file")
         for article in [added[0], added[2]] {
@@ -65,6 +66,52 @@ import Testing
         let text = try String(contentsOfFile: target + "/" + article.idString + ".txt", encoding: .utf8)
         #expect(text.contains("Baru") && !text.contains("Lama"))
         #expect(try files() == [article.idString + ".txt"])
+    }
+
+    /// Before, a second export replaced every file, and text edited in an exported file (to be
+    /// saved with `edit --file`) was lost without a word.
+    @Test func aFileEditedSinceTheExportIsKeptAndStaysNoted() throws {
+        defer { cleanUp() }
+        let added = try replica.add([sample("Satu"), sample("Dua"), sample("Tiga")])
+        _ = try ArticleExport.write(replica, to: target)
+        let path = { (article: Article) in self.target + "/" + article.idString + ".txt" }
+        let edited = try String(contentsOfFile: path(added[0]), encoding: .utf8).replacingOccurrences(of: "Satu", with: "Satu, disunting")
+        try edited.write(toFile: path(added[0]), atomically: true, encoding: .utf8)
+        try "not an article any more".write(toFile: path(added[1]), atomically: true, encoding: .utf8)
+        for article in added { try replica.update(article.idString) { $0.tags = ["baru"] } }
+
+        for _ in 1...2 {
+            let outcome = try ArticleExport.write(replica, to: target)
+
+            #expect(outcome.exported == 1)
+            #expect(outcome.kept.map(\.path) == [added[0], added[1]].sorted { $0.idString < $1.idString }.map(path))
+            #expect(outcome.kept.map(\.changedSinceWritten) == [true, true])
+            #expect(try String(contentsOfFile: path(added[0]), encoding: .utf8) == edited)
+            #expect(try String(contentsOfFile: path(added[2]), encoding: .utf8).contains("baru"), "the unedited file is replaced")
+            // So `edit --file` still knows the kept file was written before the article changed.
+            #expect(try replica.fileOrigin(of: path(added[0]))?.contentHash == added[0].contentHash)
+        }
+    }
+
+    /// A file the replica has no note of writing (another replica's export, say) is replaced only
+    /// when it already holds the article's text.
+    @Test func aFileNotWrittenByThisReplicaIsKeptUnlessItHoldsTheArticle() throws {
+        defer { cleanUp() }
+        let added = try replica.add([sample("Satu"), sample("Dua")])
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        let foreign = target + "/" + added[0].idString + ".txt"
+        try ArticleText.print(sample("Lain")).write(toFile: foreign, atomically: true, encoding: .utf8)
+        let same = target + "/" + added[1].idString + ".txt"
+        try ArticleText.print(added[1]).write(toFile: same, atomically: true, encoding: .utf8)
+
+        let outcome = try ArticleExport.write(replica, to: target)
+
+        #expect(outcome.exported == 1)
+        #expect(outcome.kept.map(\.path) == [foreign])
+        #expect(outcome.kept.map(\.changedSinceWritten) == [false])
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8).contains("Lain"))
+        #expect(try replica.fileOrigin(of: foreign) == nil)
+        #expect(try replica.fileOrigin(of: same)?.articleID == added[1].idString)
     }
 
     /// A file that cannot be put in place stops the export with its name, and leaves no temporary

@@ -206,6 +206,30 @@ import Testing
         }
     }
 
+    /// Before, a second export replaced every file: an edit made in an exported file, not yet saved
+    /// with `edit --file`, was lost without a word, and the command exited 0.
+    @Test func exportKeepsAFileEditedSinceItWasWrittenAndSaysHowToSaveIt() throws {
+        let (workspace, replica) = try Self.workspaceWithReplica()
+        try replica.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
+        let exported = workspace.root + "/exported"
+        try replica.ok(["export", exported])
+        let id = String(try replica.list()[0].id)
+        let file = exported + "/\(id).txt"
+        try EndToEndTests.insertFirstParagraph(into: file)
+
+        let again = try replica.run(["export", exported])
+
+        #expect(again.status == 1)
+        #expect(again.stdout == "exported 1 articles to \(exported)\n")
+        #expect(again.stderr.contains("kept 1 file(s) that hold changes this replica does not have"), "\(again.stderr)")
+        #expect(again.stderr.contains("\(file): edited since this replica wrote it; `articlesync edit \(id.prefix(8)) --file \(file)` saves it"),
+                "\(again.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Paragraf baru dari berkas."))
+
+        try replica.ok(["edit", String(id.prefix(8)), "--file", file])
+        #expect(try replica.ok(["export", exported]) == "exported 2 articles to \(exported)\n")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
