@@ -12,8 +12,9 @@ extension ArticleSyncCommand {
         func run() async throws {
             let replica = try options.open()
             let status = try replica.status()
+            let kept = UnsavedText.waiting(in: options.replicaDirectory).map { KeptText(name: $0, in: options.replicaDirectory) }
             if json {
-                try printJSON(status)
+                try printJSON(StatusJSON(status: status, unsavedTexts: kept))
                 return
             }
             print("replica of \"\(status.collection)\" on \(status.server)")
@@ -28,17 +29,40 @@ extension ArticleSyncCommand {
                     print("  \(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]  articlesync show \(conflict.articleID.prefix(8)) --conflict")
                 }
             }
-            let kept = UnsavedText.waiting(in: options.replicaDirectory)
             if !kept.isEmpty {
                 print("\(kept.count) text(s) kept from edits that were not saved:")
-                for name in kept {
-                    let path = UnsavedText.directory(of: options.replicaDirectory) + "/" + name
-                    let resolution = name.hasSuffix("-resolution.txt")
-                    let id = name.dropLast(resolution ? 15 : 4)
-                    print("  \(path)  `articlesync \(resolution ? "resolve" : "edit") \(id) --file \(path)` saves it")
-                }
+                for text in kept { print("  \(text.path)  `\(text.command)` saves it") }
             }
             print("last sync: \(status.lastSyncAt ?? "never") (cursor \(status.cursor))")
         }
+    }
+}
+
+/// A text in `.articlesync/unsaved/` and the command that saves it.
+struct KeptText: Encodable {
+    var path: String
+    var articleID: String
+    var command: String
+
+    init(name: String, in replica: ReplicaDirectory) {
+        path = UnsavedText.directory(of: replica) + "/" + name
+        let resolution = name.hasSuffix("-resolution.txt")
+        articleID = String(name.dropLast(resolution ? 15 : 4))
+        command = "articlesync \(resolution ? "resolve" : "edit") \(articleID) --file \(path)"
+    }
+}
+
+/// `status --json`: the replica's status with the kept texts beside its fields (before, the JSON
+/// did not name them, while the text did).
+struct StatusJSON: Encodable {
+    var status: ReplicaStatus
+    var unsavedTexts: [KeptText]
+
+    enum CodingKeys: String, CodingKey { case unsavedTexts }
+
+    func encode(to encoder: any Encoder) throws {
+        try status.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(unsavedTexts, forKey: .unsavedTexts)
     }
 }

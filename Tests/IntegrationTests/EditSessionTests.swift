@@ -302,10 +302,16 @@ import Testing
         let status = try setup.replica.ok(["status"])
         #expect(status.contains("1 text(s) kept from edits that were not saved:\n  \(setup.kept)  `articlesync edit \(setup.id) --file \(setup.kept)` saves it"),
                 "\(status)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(try setup.replica.ok(["status", "--json"]).utf8)) as? [String: Any])
+        #expect(json["articleCount"] as? Int == 1, "the status's own fields stay: \(json)")
+        #expect(json["unsavedTexts"] as? [[String: String]] == [["path": setup.kept, "articleID": setup.id,
+                                                                 "command": "articlesync edit \(setup.id) --file \(setup.kept)"]], "\(json)")
         #expect(try setup.replica.ok(["edit", setup.id, "--file", setup.kept]).contains("saved \(setup.id)"))
         #expect(try setup.body.contains("sebelum terputus"))
         #expect(!FileManager.default.fileExists(atPath: setup.kept), "a kept text is removed once saved")
         #expect(try !setup.replica.ok(["status"]).contains("kept from edits"))
+        let after = try JSONSerialization.jsonObject(with: Data(try setup.replica.ok(["status", "--json"]).utf8)) as? [String: Any]
+        #expect((after?["unsavedTexts"] as? [Any])?.isEmpty == true, "\(String(describing: after))")
     }
 
     /// The first line is the category and the next the title. Before, text that lost its category
