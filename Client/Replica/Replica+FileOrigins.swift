@@ -102,4 +102,19 @@ extension Replica {
             return found
         }
     }
+
+    /// The article of this replica other than `id` that the file at `path` holds, as far as the
+    /// replica can tell: the one it wrote the file from (an export, kept text, a file it added),
+    /// or else the one the file's name names (`<id>.txt`, as exports are named; `<id>-resolution.txt`).
+    /// `edit ID --file` and `resolve ID --file` with another article's file (a slip of the id or of
+    /// the file name) replaced the article's whole text with the other one's without a word.
+    public func otherArticle(heldBy path: String, than id: String) throws -> Article? {
+        let named: String? = if let origin = try fileOrigin(of: path) {
+            origin.articleID
+        } else {
+            UUID(uuidString: String(((path as NSString).lastPathComponent as NSString).deletingPathExtension.prefix(36)))?.uuidString.lowercased()
+        }
+        guard let named, named != id, let other = try article(named), !other.isDeleted else { return nil }
+        return other
+    }
 }

@@ -14,7 +14,8 @@ extension ArticleSyncCommand {
                 if it was deleted meanwhile, nothing is saved (`restore` brings it back). \
                 Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
                 ends with the article's closing {source | tags: …} tag (end it with {} to clear them). --file refuses a file \
-                this replica wrote (an export, kept text) if the article changed after it was written: saving it would undo that change.
+                this replica wrote (an export, kept text) if the article changed after it was written: saving it would undo that change; \
+                it also refuses a file written from another article, or named after one (<id>.txt).
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -22,7 +23,10 @@ extension ArticleSyncCommand {
         @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say).",
                                    valueName: "FILE"))
         var file: String?
-        @Flag(help: "With --file: save the file even if the article changed after the file was written from it (undoing that change).")
+        @Flag(help: """
+            With --file: save the file even if the article changed after the file was written from it (undoing that change), \
+            or if the file was written from another article.
+            """)
         var force = false
 
         func run() async throws {
@@ -42,6 +46,9 @@ extension ArticleSyncCommand {
             if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
                 text = Array(data)
+                if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
+                    throw Self.anotherArticlesFile(file, holding: other, not: short)
+                }
                 // An export, or text kept here, holds the article as it was then: saved over a later
                 // change (another machine's edit that a sync brought), it would undo it unseen.
                 if !force, let origin = try replica.fileOrigin(of: file), origin.articleID == fullID, origin.contentHash != opened.contentHash {
@@ -106,6 +113,14 @@ extension ArticleSyncCommand {
             guard let file else { return }
             try replica.noteFilesWritten([FileOrigin(path: file, articleID: article.idString, contentHash: article.contentHash)])
             UnsavedText.removeIfKept(file, in: options.replicaDirectory)
+        }
+
+        /// `edit ID --file` and `resolve ID --file` with the file of another article.
+        static func anotherArticlesFile(_ file: String, holding other: Article, not short: String) -> ReplicaError {
+            let otherShort = other.idString.prefix(8)
+            return ReplicaError("\(file) holds article \(otherShort) (\"\(other.title)\"), not \(short): it was written from that article or is "
+                + "named after it, and saving it would replace \(short)'s whole text with it. `articlesync edit \(otherShort) --file \(file)` "
+                + "saves it to its own article; pass --force to use it for \(short) anyway. Nothing was saved.")
         }
     }
 }

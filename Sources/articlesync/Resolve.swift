@@ -16,11 +16,13 @@ extension ArticleSyncCommand {
         @Flag(help: "Take the server's version.") var theirs = false
         @Option(help: ArgumentHelp("Use this article file as the resolution.", valueName: "FILE")) var file: String?
         @Flag(help: "Finish the merge attempt in $EDITOR.") var edit = false
+        @Flag(help: "With --file: use the file even if it was written from another article, or is named after one.") var force = false
 
         func validate() throws {
             if [mine, theirs, file != nil, edit].filter({ $0 }).count != 1 {
                 throw ValidationError("give exactly one of --mine, --theirs, --file FILE, --edit")
             }
+            if force, file == nil { throw ValidationError("--force goes with --file") }
         }
 
         func run() async throws {
@@ -36,6 +38,9 @@ extension ArticleSyncCommand {
                 resolution = .theirs
             } else if let file {
                 guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
+                    throw Edit.anotherArticlesFile(file, holding: other, not: String(fullID.prefix(8)))
+                }
                 resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
             } else {
                 try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)

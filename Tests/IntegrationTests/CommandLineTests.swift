@@ -230,6 +230,40 @@ import Testing
         #expect(try replica.ok(["export", exported]) == "exported 2 articles to \(exported)\n")
     }
 
+    /// Before, `edit A --file` with B's exported file (a slip of the id or of the file name)
+    /// replaced A's whole text with B's without a word; `resolve A --file` did the same.
+    @Test func anotherArticlesFileIsRefusedByEditAndResolveUnlessForced() throws {
+        let workspace = try Workspace()
+        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 2)
+        let (first, second) = (String(ids[0].prefix(8)), String(ids[1].prefix(8)))
+        let exported = workspace.root + "/exported"
+        try b.ok(["export", exported])
+        let secondsFile = exported + "/\(ids[1]).txt"
+        let unnoted = workspace.root + "/copied/\(ids[1]).txt"
+        try FileManager.default.createDirectory(atPath: workspace.root + "/copied", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: secondsFile, toPath: unnoted)
+        let before = try b.ok(["show", first])
+
+        for file in [secondsFile, unnoted] {
+            let refused = try b.run(["edit", first, "--file", file])
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("\(file) holds article \(second) (\"\(try b.list()[1].title)\"), not \(first)"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("`articlesync edit \(second) --file \(file)` saves it to its own article"), "\(refused.stderr)")
+            #expect(try b.ok(["show", first]) == before)
+        }
+
+        try a.ok(["set", first, "--title", "Judul dari A"])
+        try b.ok(["set", first, "--title", "Judul dari B"])
+        try a.ok(["sync"])
+        #expect(try b.run(["sync"]).status == 3, "a conflict on \(first)")
+        let refused = try b.run(["resolve", first, "--file", secondsFile])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("holds article \(second)"), "\(refused.stderr)")
+        #expect(try b.ok(["conflicts"]).contains(first))
+        try b.ok(["resolve", first, "--file", secondsFile, "--force"])
+        #expect(try b.ok(["show", first]) == b.ok(["show", second]))
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
