@@ -78,7 +78,9 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .invalidToken: "the token is not valid; ask the server operator for a token (`articlesync-server token create`)"
         case .revokedToken: "the token has been revoked; ask the server operator for a new one"
-        case .wrongCollection(let name): "the token does not grant access to collection \"\(name)\""
+        // The client adds "; then `articlesync remote token …`": each case says what to ask for.
+        case .wrongCollection(let name): "the token does not grant access to collection \"\(name)\"; ask the server operator for a token "
+            + "for it (`articlesync-server token create --collection \(name)`)"
         case .unknownCollection(let name): "there is no collection \"\(name)\" on this server (`articlesync-server collection list`)"
         }
     }
