@@ -90,7 +90,8 @@ extension ArticleSyncCommand {
             } else if report.rejectedWaiting > 0 {
                 lines.append("\(report.rejectedWaiting) change(s) the server rejected earlier wait for an edit that fixes them; `articlesync status` says why")
             }
-            if report.readOnly && report.pending > 0 { lines.append("this replica's token is read-only: \(report.pending) local change(s) not pushed") }
+            if report.readOnly && report.pending > 0 { lines.append("this replica's token is read-only: \(report.pending) local change(s) not pushed; "
+                + "they stay queued until a write token is put in with `articlesync remote token --token-file FILE`") }
             if report.unresolvedConflicts > 0 {
                 lines.append("\(report.unresolvedConflicts) conflict(s) left: both versions are kept and not pushed; "
                              + "run `articlesync conflicts`, then `articlesync resolve ID --mine|--theirs|--edit` (or `sync --prefer mine|theirs`)")

@@ -185,7 +185,8 @@ import Testing
         try reader.ok(["add", workspace.seedFiles[1]])
         let result = try reader.run(["sync"])
         #expect(result.status == 3, "the added article stays here: not \"in step\"")
-        #expect(result.stdout.contains("read-only"))
+        #expect(result.stdout.contains("this replica's token is read-only: 1 local change(s) not pushed; they stay queued until a write token "
+            + "is put in with `articlesync remote token --token-file FILE`"), "\(result.stdout)")
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=1"))
         // `collection` and `token` alone list (before, "Unknown option '--data'").
         #expect(try workspace.server.admin(["collection"]).stdout == workspace.server.admin(["collection", "list"]).stdout)
