@@ -5,16 +5,10 @@ import Testing
 /// What a person or a script types wrong, or twice, at the command line: each gets a message that
 /// says what happened or what to give instead, and the article is left as it was.
 @Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
-    /// A server and one replica of its collection, with a write token.
-    static func workspaceWithReplica() throws -> (Workspace, ReplicaCLI) {
-        let workspace = try Workspace()
-        return (workspace, try workspace.replica("r", token: try workspace.server.makeToken(access: "write")))
-    }
-
     /// Before, `--tag ""` (a script's `--tag "$TAG"` with TAG unset) cleared every tag, `--tag` with
     /// `--clear-tags` cleared them too, and `set ID` alone said "saved".
     @Test func setRefusesAnEmptyTagAndNothingToChange() throws {
-        let (workspace, replica) = try Self.workspaceWithReplica()
+        let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         try replica.ok(["set", id, "--tag", "perang", "--tag", "armenia"])
@@ -39,7 +33,7 @@ import Testing
 
     /// Before, a second `delete` said "deleted" again, as if it had done something.
     @Test func deletingADeletedArticleSaysSoAndQueuesNothing() throws {
-        let (workspace, replica) = try Self.workspaceWithReplica()
+        let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         try replica.ok(["sync"])
@@ -101,7 +95,7 @@ import Testing
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             return String(decoding: try encoder.encode(entries), as: UTF8.self) + "\n"
         }
-        let (workspace, replica) = try Self.workspaceWithReplica()
+        let (workspace, replica) = try Workspace.withOneReplica()
         #expect(try replica.ok(["list", "--json"]) == encoded([]))
         try replica.ok(["add"] + workspace.seedFiles.prefix(3))
         let ids = try replica.list().map { String($0.id.prefix(8)) }
@@ -140,7 +134,7 @@ import Testing
     /// errors), and `sync --watch` whose stdout was gone (a full disk, or a pipe whose reader ended)
     /// crashed in FileHandle's `try!` and then hung.
     @Test func outputThatCannotBeWrittenEndsTheCommandAndSaysSo() throws {
-        let (workspace, replica) = try Self.workspaceWithReplica()
+        let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let id = String(try replica.list()[0].id.prefix(8))
         let errors = workspace.root + "/stderr"
@@ -160,7 +154,7 @@ import Testing
     /// `add --files-from -` at a terminal waits for names to be typed; before, it waited without a
     /// word, which looked like a hang. From a pipe it says nothing.
     @Test func addFromStandardInputAtATerminalSaysItIsWaiting() throws {
-        let (workspace, replica) = try Self.workspaceWithReplica()
+        let (workspace, replica) = try Workspace.withOneReplica()
         let command = "'\(Products.client)' -C '\(replica.path)' add --files-from -"
         let onTerminal = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], input: workspace.seedFiles[0] + "\n\u{4}", timeout: 60)
         #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
@@ -204,64 +198,6 @@ import Testing
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
-    }
-
-    /// Before, a second export replaced every file: an edit made in an exported file, not yet saved
-    /// with `edit --file`, was lost without a word, and the command exited 0.
-    @Test func exportKeepsAFileEditedSinceItWasWrittenAndSaysHowToSaveIt() throws {
-        let (workspace, replica) = try Self.workspaceWithReplica()
-        try replica.ok(["add", workspace.seedFiles[0], workspace.seedFiles[1]])
-        let exported = workspace.root + "/exported"
-        try replica.ok(["export", exported])
-        let id = String(try replica.list()[0].id)
-        let file = exported + "/\(id).txt"
-        try EndToEndTests.insertFirstParagraph(into: file)
-
-        let again = try replica.run(["export", exported])
-
-        #expect(again.status == 1)
-        #expect(again.stdout == "exported 1 articles to \(exported)\n")
-        #expect(again.stderr.contains("kept 1 file(s) that hold changes this replica does not have"), "\(again.stderr)")
-        #expect(again.stderr.contains("\(file): edited since this replica wrote it; `articlesync edit \(id.prefix(8)) --file \(file)` saves it"),
-                "\(again.stderr)")
-        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Paragraf baru dari berkas."))
-
-        try replica.ok(["edit", String(id.prefix(8)), "--file", file])
-        #expect(try replica.ok(["export", exported]) == "exported 2 articles to \(exported)\n")
-    }
-
-    /// Before, `edit A --file` with B's exported file (a slip of the id or of the file name)
-    /// replaced A's whole text with B's without a word; `resolve A --file` did the same.
-    @Test func anotherArticlesFileIsRefusedByEditAndResolveUnlessForced() throws {
-        let workspace = try Workspace()
-        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 2)
-        let (first, second) = (String(ids[0].prefix(8)), String(ids[1].prefix(8)))
-        let exported = workspace.root + "/exported"
-        try b.ok(["export", exported])
-        let secondsFile = exported + "/\(ids[1]).txt"
-        let unnoted = workspace.root + "/copied/\(ids[1]).txt"
-        try FileManager.default.createDirectory(atPath: workspace.root + "/copied", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: secondsFile, toPath: unnoted)
-        let before = try b.ok(["show", first])
-
-        for file in [secondsFile, unnoted] {
-            let refused = try b.run(["edit", first, "--file", file])
-            #expect(refused.status == 1)
-            #expect(refused.stderr.contains("\(file) holds article \(second) (\"\(try b.list()[1].title)\"), not \(first)"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("`articlesync edit \(second) --file \(file)` saves it to its own article"), "\(refused.stderr)")
-            #expect(try b.ok(["show", first]) == before)
-        }
-
-        try a.ok(["set", first, "--title", "Judul dari A"])
-        try b.ok(["set", first, "--title", "Judul dari B"])
-        try a.ok(["sync"])
-        #expect(try b.run(["sync"]).status == 3, "a conflict on \(first)")
-        let refused = try b.run(["resolve", first, "--file", secondsFile])
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("holds article \(second)"), "\(refused.stderr)")
-        #expect(try b.ok(["conflicts"]).contains(first))
-        try b.ok(["resolve", first, "--file", secondsFile, "--force"])
-        #expect(try b.ok(["show", first]) == b.ok(["show", second]))
     }
 
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".

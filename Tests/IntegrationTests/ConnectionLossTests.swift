@@ -11,8 +11,7 @@ import Testing
     /// closed channel; check the address …. If the server requires client certificates, make the
     /// replica with --client-cert and --client-key": advice for a connection never made.
     @Test func aServerThatGoesAwayPartWayIsNotTakenForAWrongAddressOrCertificate() async throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
         let directory = ReplicaDirectory(path: replica.path)
         let engine = SyncEngine(directory: directory, replica: try directory.open(), logger: Logger(label: "connection-loss-test"))

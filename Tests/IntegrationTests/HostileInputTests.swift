@@ -216,8 +216,7 @@ import Testing
     }
 
     @Test func badArticleFilesAreRefusedWithTheirNameAndNothingIsImported() throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Workspace.withOneReplica()
         let empty = try workspace.write("empty.txt", "")
         let binaryPath = workspace.root + "/binary.txt"
         try Data([0x4E, 0x65, 0x77, 0x73, 0x0A, 0x00, 0x01, 0x02, 0xFF]).write(to: URL(fileURLWithPath: binaryPath))

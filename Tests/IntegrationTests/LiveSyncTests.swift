@@ -131,8 +131,7 @@ import Testing
     }
 
     @Test func jsonAndQuietOutputsStayMachineFriendly() throws {
-        let workspace = try Workspace()
-        let replica = try workspace.replica("r", token: try workspace.server.makeToken(access: "write"))
+        let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add"] + workspace.seedFiles)
         let json = try replica.ok(["sync", "--json"])
         let report = try JSONDecoder().decode(SyncReport.self, from: Data(json.utf8))

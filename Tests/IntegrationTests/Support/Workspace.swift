@@ -91,6 +91,12 @@ struct ReplicaCLI {
 }
 
 extension Workspace {
+    /// A server and one replica "r" of its collection, with a write token.
+    static func withOneReplica() throws -> (Workspace, ReplicaCLI) {
+        let workspace = try Workspace()
+        return (workspace, try workspace.replica("r", token: try workspace.server.makeToken(access: "write")))
+    }
+
     /// Replicas a and b with one write token, both holding the first `count` seed articles (added on
     /// a and synced to b), and those articles' full ids in a's listing order.
     func twoReplicasSharing(seeds count: Int) throws -> (a: ReplicaCLI, b: ReplicaCLI, ids: [String]) {
