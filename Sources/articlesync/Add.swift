@@ -28,7 +28,10 @@ extension ArticleSyncCommand {
         @Argument(help: "Article files, or directories of them.")
         var files: [String] = []
 
-        @Option(help: ArgumentHelp("Also import the files or directories listed in FILE, one per line (- reads standard input).", valueName: "FILE"))
+        @Option(help: ArgumentHelp("""
+            Also import the files or directories listed in FILE, one per line, or separated by NULs as `find -print0` \
+            writes them (- reads standard input).
+            """, valueName: "FILE"))
         var filesFrom: String?
 
         @Flag(help: "Add files named like this replica's articles (<id>.txt, as `export` names them), or added before, as new copies.")
@@ -158,20 +161,28 @@ extension ArticleSyncCommand {
         /// From this many arguments on, parsing them takes about a second (0.47 s for 4,000 here).
         static let manyArguments = 5_000
 
-        /// The non-empty lines of `source`, or of standard input for "-".
+        /// The non-empty lines of `source`, or of standard input for "-"; or, when the list holds
+        /// NUL bytes (`find -print0`), the names between them. Before, a -print0 list was read as
+        /// one line, and C cut that path at its first NUL: only the first file was imported,
+        /// without a word about the rest.
         static func listedPaths(_ source: String) throws -> [String] {
-            var lines: [String] = []
+            let data: Data
             if source == "-" {
                 // At a terminal this waits for typing, which looked like a hang.
                 if isatty(STDIN_FILENO) == 1 { printError("reading file names from standard input, one per line; end with Ctrl-D") }
-                while let line = readLine() { lines.append(line) }
+                data = FileHandle.standardInput.readDataToEndOfFile()
             } else {
-                guard let data = FileManager.default.contents(atPath: source) else {
+                guard let read = FileManager.default.contents(atPath: source) else {
                     throw ValidationError("cannot read the file list \(source): no such file, or it is not readable")
                 }
-                lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+                data = read
             }
-            let paths = lines.filter { !$0.isEmpty }
+            // A name cannot hold a NUL, so a list that has one is separated by them (and its names
+            // may hold line breaks).
+            let names = data.contains(0)
+                ? data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                : String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init)
+            let paths = names.filter { !$0.isEmpty }
             guard !paths.isEmpty else { throw ValidationError("the file list \(source) names no files; nothing to import") }
             return paths
         }

@@ -71,6 +71,13 @@ import Testing
         #expect(bad.status != 0 && bad.stderr.contains("cannot read \(workspace.root)/no-such-article.txt"), "\(bad.stderr)")
         #expect(bad.stderr.contains("none of the 2 files was imported"), "\(bad.stderr)")
         #expect(try replica.list().count == 4, "the refused imports added nothing")
+
+        // `find -print0`: before, only the first name was read (C cut the line at its NUL).
+        let oddName = folder + "/two\nlines.txt"
+        try FileManager.default.copyItem(atPath: seeds[4], toPath: oddName)
+        let nulSeparated = try replica.ok(["add", "--files-from", "-"], input: seeds[3] + "\0" + oddName + "\0")
+        #expect(nulSeparated.split(separator: "\n").count == 2, "\(nulSeparated)")
+        #expect(try replica.list().count == 6)
     }
 
     /// Exported files edited and added back became copies under new ids, beside the articles they
