@@ -25,7 +25,7 @@ extension ArticleSyncCommand {
 
         @OptionGroup var options: ReplicaOptions
 
-        @Argument(help: "Article files, or directories of them.")
+        @Argument(help: "Article files, or directories of them; - reads one article from standard input.")
         var files: [String] = []
 
         @Option(help: ArgumentHelp("""
@@ -41,6 +41,9 @@ extension ArticleSyncCommand {
             if files.isEmpty, filesFrom == nil {
                 throw ValidationError("name the article files to import, a directory of them, or --files-from FILE")
             }
+            if files.filter({ $0 == "-" }).count + (filesFrom == "-" ? 1 : 0) > 1 {
+                throw ValidationError("standard input can be read once: give - either as one article or as --files-from -")
+            }
         }
 
         func run() async throws {
@@ -53,7 +56,7 @@ extension ArticleSyncCommand {
             var keys = Self.originKeys(files)
             // A file named twice (`add DIR DIR/a.txt`) is one article, not two.
             var seen = Set<String>()
-            let once = keys.indices.filter { seen.insert(keys[$0]).inserted }
+            let once = keys.indices.filter { keys[$0].map { seen.insert($0).inserted } ?? true }
             (files, keys) = (once.map { files[$0] }, once.map { keys[$0] })
             var skipped = 0
             if !asNew {
@@ -72,8 +75,8 @@ extension ArticleSyncCommand {
                 try replica.add(readingFiles: {
                     guard let (file, key) = remaining.next() else { return nil }
                     current = file
-                    guard let data = FileManager.default.contents(atPath: file) else { throw UnreadableFile(path: file) }
-                    return (try ArticleText.parse(data, file: file), key)
+                    guard let data = Self.contents(of: file) else { throw UnreadableFile(path: file) }
+                    return (try ArticleText.parse(data, file: file == "-" ? "standard input" : file), key)
                 }, each: { added.append(($0.idString, $0.title)) })
             } catch let unreadable as UnreadableFile {
                 throw ReplicaError("cannot read \(unreadable.path): no such file, or it is not readable; \(Self.nothingImported(files.count))")
@@ -94,13 +97,38 @@ extension ArticleSyncCommand {
 
         /// Where each file's origin is noted (`FileOrigin.key`), resolving each folder once: a
         /// directory of 20,000 files is one folder, and resolving a path costs tens of microseconds.
-        static func originKeys(_ files: [String]) -> [String] {
+        /// None for standard input, a pipe (`<(…)`, /dev/stdin) or a device: what they hold next
+        /// time is another text, not the same file changed.
+        static func originKeys(_ files: [String]) -> [String?] {
             var folders: [String: String] = [:]
             return files.map { file in
-                let folder = (file as NSString).deletingLastPathComponent
-                let key = folders[folder] ?? FileOrigin.key(folder.isEmpty ? "." : folder)
+                var info = stat()
+                guard file != "-", stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+                // Split here: Foundation's deletingLastPathComponent traps on a one-character path,
+                // so `add a` crashed.
+                let slash = file.lastIndex(of: "/")
+                let folder = slash.map { $0 == file.startIndex ? "/" : String(file[..<$0]) } ?? "."
+                let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
+                let key = folders[folder] ?? FileOrigin.key(folder)
                 folders[folder] = key
-                return (key as NSString).appendingPathComponent((file as NSString).lastPathComponent)
+                return (key as NSString).appendingPathComponent(name)
+            }
+        }
+
+        /// A file's bytes; "-" is standard input. FileManager reads no pipe (`<(…)`, /dev/stdin):
+        /// those are read as a stream.
+        static func contents(of file: String) -> Data? {
+            if file == "-" {
+                if isatty(STDIN_FILENO) == 1 { printError("reading an article from standard input; end with Ctrl-D") }
+                return FileHandle.standardInput.readDataToEndOfFile()
+            }
+            if let data = FileManager.default.contents(atPath: file) { return data }
+            guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
+            defer { try? handle.close() }
+            do {
+                return try handle.readToEnd() ?? Data()
+            } catch {
+                return nil
             }
         }
 
@@ -109,12 +137,12 @@ extension ArticleSyncCommand {
         /// text, an export) that still hold that article as it was then are skipped; one that
         /// changed since is refused, since its changes belong in that article rather than a copy.
         /// Returns the indices of the files to skip.
-        static func unchangedFilesAddedBefore(_ files: [String], keys: [String], of replica: Replica) throws -> Set<Int> {
-            let origins = try replica.origins(ofKeys: keys)
+        static func unchangedFilesAddedBefore(_ files: [String], keys: [String?], of replica: Replica) throws -> Set<Int> {
+            let origins = try replica.origins(ofKeys: keys.compactMap { $0 })
             var unchanged = Set<Int>()
             for (index, key) in keys.enumerated() {
                 // A file that cannot be read or parsed is left to the import, which names its fault.
-                guard let origin = origins[key], let id = UUID(uuidString: origin.articleID),
+                guard let key, let origin = origins[key], let id = UUID(uuidString: origin.articleID),
                       let data = FileManager.default.contents(atPath: files[index]),
                       var article = try? ArticleText.parse(data, file: files[index]) else { continue }
                 article.id = id

@@ -80,6 +80,35 @@ import Testing
         #expect(try replica.list().count == 6)
     }
 
+    /// Before, `add a` (any one-character file name) crashed in Foundation's
+    /// deletingLastPathComponent; `add -` crashed the same way instead of reading standard input;
+    /// and a pipe (`<(…)`, /dev/stdin) was "not readable".
+    @Test func oneLetterNamesStandardInputAndPipesAreAdded() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        let folder = workspace.root + "/drafts"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: workspace.seedFiles[0], toPath: folder + "/a")
+        let article = { (title: String) in "News\n\n\(title)\n\nIsi artikel.\n" }
+        // In the folder, so that the file's name is the one letter: $1 is the folder, $2 articlesync,
+        // $3 the replica, $4 on whatever else the script needs.
+        func shell(_ script: String, _ more: [String] = [], input: String? = nil) throws -> CommandResult {
+            try runProgram("/bin/sh", ["-c", "cd \"$1\" && " + script, "sh", folder, Products.client, replica.path] + more, input: input, timeout: 60)
+        }
+
+        let added = try shell(#""$2" -C "$3" add a -"#, input: article("Dari masukan standar"))
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.split(separator: "\n").count == 2, "\(added.stdout)")
+        // Each text a pipe brings is a new article, not "the same file, changed since".
+        for title in ["Dari pipa satu", "Dari pipa dua"] {
+            let piped = try shell(#"printf '%s' "$4" | "$2" -C "$3" add /dev/stdin"#, [article(title)])
+            #expect(piped.status == 0 && piped.stdout.hasSuffix("\t\(title)\n"), "\(piped.stdout)\(piped.stderr)")
+        }
+        #expect(try replica.list().count == 4)
+        #expect(try shell(#""$2" -C "$3" add a"#).stderr.contains("skipped 1 file(s) this replica added before"))
+        let twice = try shell(#""$2" -C "$3" add - --files-from -"#, input: "a\n")
+        #expect(twice.status == 64 && twice.stderr.contains("standard input can be read once"), "\(twice.stderr)")
+    }
+
     /// Exported files edited and added back became copies under new ids, beside the articles they
     /// came from. Now `add` refuses them and names the command that changes an article from its file.
     @Test func exportedFilesAreNotAddedBackAsCopiesUnasked() throws {
