@@ -55,7 +55,8 @@ public struct ReplicaDirectory: Sendable {
         // Read everything first, so a bad file leaves no half-made replica behind.
         let authority = try certificateAuthorityFile.map { try Self.read($0, what: "CA file") }
         let certificate = try clientCertificate.map { (try Self.read($0.certificateFile, what: "client certificate"), try Self.read($0.keyFile, what: "client key")) }
-        try clientCertificate?.check()
+        // The bytes read, not the files again: a pipe (`<(…)`) can be read once.
+        if let clientCertificate, let certificate { try clientCertificate.check(certificatePEM: certificate.0, keyPEM: certificate.1) }
         if FileManager.default.fileExists(atPath: metadataPath) {
             throw ReplicaError("\(metadataPath) exists but holds no replica database; if it holds nothing you need, remove it and run `articlesync init` again")
         }
@@ -136,7 +137,7 @@ public struct ReplicaDirectory: Sendable {
     }
 
     static func read(_ file: String, what: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
+        guard let data = InputFile.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
         return data
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import NIOSSL
 
 /// A client certificate for servers that require mutual TLS.
@@ -27,12 +28,17 @@ public struct ClientCertificate: Sendable, Equatable {
             + "this certificate")
     }
 
-    /// Checks, without a connection, that the files can be read and the key is the certificate's:
-    /// `init` finds out then, not the first sync.
-    public func check() throws {
+    /// Checks, without a connection, that the files' bytes (read by the caller) are a certificate
+    /// and a key, and that the key is the certificate's: `init` finds out then, not the first sync.
+    public func check(certificatePEM: Data, keyPEM: Data) throws {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .certificates([])  // not the system's CA bundle: nothing here is verified against it
-        try apply(to: &tls)
+        do {
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM)).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM), format: .pem))
+        } catch {
+            throw ReplicaError("cannot read the client certificate or key (\(certificateFile), \(keyFile)): \(error)")
+        }
         do {
             _ = try NIOSSLContext(configuration: tls)
         } catch {

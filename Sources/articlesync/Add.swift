@@ -75,8 +75,8 @@ extension ArticleSyncCommand {
                 try replica.add(readingFiles: {
                     guard let (file, key) = remaining.next() else { return nil }
                     current = file
-                    guard let data = Self.contents(of: file) else { throw UnreadableFile(path: file) }
-                    return (try ArticleText.parse(data, file: file == "-" ? "standard input" : file), key)
+                    guard let data = InputFile.contents(orStandardInput: file, holding: "an article") else { throw UnreadableFile(path: file) }
+                    return (try ArticleText.parse(data, file: InputFile.label(file)), key)
                 }, each: { added.append(($0.idString, $0.title)) })
             } catch let unreadable as UnreadableFile {
                 throw ReplicaError("cannot read \(unreadable.path): no such file, or it is not readable; \(Self.nothingImported(files.count))")
@@ -115,23 +115,6 @@ extension ArticleSyncCommand {
             }
         }
 
-        /// A file's bytes; "-" is standard input. FileManager reads no pipe (`<(…)`, /dev/stdin):
-        /// those are read as a stream.
-        static func contents(of file: String) -> Data? {
-            if file == "-" {
-                if isatty(STDIN_FILENO) == 1 { printError("reading an article from standard input; end with Ctrl-D") }
-                return FileHandle.standardInput.readDataToEndOfFile()
-            }
-            if let data = FileManager.default.contents(atPath: file) { return data }
-            guard let handle = FileHandle(forReadingAtPath: file) else { return nil }
-            defer { try? handle.close() }
-            do {
-                return try handle.readToEnd() ?? Data()
-            } catch {
-                return nil
-            }
-        }
-
         /// Before, `add DIR` run again after new files were put in DIR added every earlier file a
         /// second time, as copies under new ids. Files this replica added before (or wrote: kept
         /// text, an export) that still hold that article as it was then are skipped; one that
@@ -143,7 +126,7 @@ extension ArticleSyncCommand {
             for (index, key) in keys.enumerated() {
                 // A file that cannot be read or parsed is left to the import, which names its fault.
                 guard let key, let origin = origins[key], let id = UUID(uuidString: origin.articleID),
-                      let data = FileManager.default.contents(atPath: files[index]),
+                      let data = InputFile.contents(atPath: files[index]),
                       var article = try? ArticleText.parse(data, file: files[index]) else { continue }
                 article.id = id
                 if ArticleText.normalized(article).contentHash == origin.contentHash {

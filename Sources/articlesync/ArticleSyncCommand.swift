@@ -93,7 +93,7 @@ struct TokenOptions: ParsableArguments {
     @Option(help: "The access token (`articlesync-server token create` prints one).")
     var token: String?
 
-    @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Read the token from a file instead, keeping it out of the shell history (- reads standard input).", valueName: "FILE"))
     var tokenFile: String?
 
     func validate() throws {
@@ -103,7 +103,7 @@ struct TokenOptions: ParsableArguments {
     /// The token given, as written (the replica trims it).
     func value() throws -> String {
         guard let tokenFile else { return token ?? "" }
-        guard let data = FileManager.default.contents(atPath: tokenFile) else { throw ValidationError("cannot read the token file \(tokenFile)") }
+        guard let data = InputFile.contents(orStandardInput: tokenFile, holding: "the token") else { throw ValidationError("cannot read the token file \(tokenFile)") }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -20,7 +20,7 @@ extension ArticleSyncCommand {
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
-        @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say).",
+        @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say; - reads standard input).",
                                    valueName: "FILE"))
         var file: String?
         @Flag(help: """
@@ -44,7 +44,9 @@ extension ArticleSyncCommand {
             // and kept as it is, instead of being saved with U+FFFD in place of each bad byte.
             var text: [UInt8]
             if let file {
-                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file): no such file, or it is not readable") }
+                guard let data = InputFile.contents(orStandardInput: file, holding: "the article") else {
+                    throw ValidationError("cannot read \(file): no such file, or it is not readable")
+                }
                 text = Array(data)
                 if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
                     throw Self.anotherArticlesFile(file, holding: other, not: short)
@@ -63,7 +65,7 @@ extension ArticleSyncCommand {
             for _ in 0..<10 {
                 let outcome: EditOutcome
                 do {
-                    let parsed = try TextEditor.parseArticle(text, file: file ?? "edited article", id: opened.id, replacing: [opened])
+                    let parsed = try TextEditor.parseArticle(text, file: file.map(InputFile.label) ?? "edited article", id: opened.id, replacing: [opened])
                     outcome = try replica.saveEdit(fullID, from: opened, to: parsed)
                 } catch {
                     throw ReplicaError("\(error); nothing was saved. \(try keep(text, short, from: opened, replica))")
@@ -110,7 +112,7 @@ extension ArticleSyncCommand {
         /// After `--file` the file holds the article as it now is: saving it again is no undoing.
         /// A kept text is removed instead: it is saved.
         func noteSaved(_ article: Article, _ replica: Replica) throws {
-            guard let file else { return }
+            guard let file, file != "-" else { return }
             try replica.noteFilesWritten([FileOrigin(path: file, articleID: article.idString, contentHash: article.contentHash)])
             UnsavedText.removeIfKept(file, in: options.replicaDirectory)
         }

@@ -14,7 +14,7 @@ extension ArticleSyncCommand {
         @Argument(help: "The article id or a unique prefix of it.") var id: String
         @Flag(help: "Keep this replica's version.") var mine = false
         @Flag(help: "Take the server's version.") var theirs = false
-        @Option(help: ArgumentHelp("Use this article file as the resolution.", valueName: "FILE")) var file: String?
+        @Option(help: ArgumentHelp("Use this article file as the resolution (- reads standard input).", valueName: "FILE")) var file: String?
         @Flag(help: "Finish the merge attempt in $EDITOR.") var edit = false
         @Flag(help: "With --file: use the file even if it was written from another article, or is named after one.") var force = false
 
@@ -37,11 +37,11 @@ extension ArticleSyncCommand {
             } else if theirs {
                 resolution = .theirs
             } else if let file {
-                guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+                guard let data = InputFile.contents(orStandardInput: file, holding: "the resolution") else { throw ValidationError("cannot read \(file)") }
                 if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
                     throw Edit.anotherArticlesFile(file, holding: other, not: String(fullID.prefix(8)))
                 }
-                resolution = .article(try TextEditor.parseArticle(Array(data), file: file, id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
+                resolution = .article(try TextEditor.parseArticle(Array(data), file: InputFile.label(file), id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
             } else {
                 try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)
                 return

@@ -11,7 +11,7 @@ extension ArticleSyncCommand {
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
         @Option(help: "New title.") var title: String?
-        @Option(help: ArgumentHelp("Replace the body with this file's text.", valueName: "FILE")) var bodyFile: String?
+        @Option(help: ArgumentHelp("Replace the body with this file's text (- reads standard input).", valueName: "FILE")) var bodyFile: String?
         @Option(help: "New category.") var category: String?
         @Option(help: "New source.") var source: String?
         @Option(help: "Set the tags (repeat for several); replaces all tags.") var tag: [String] = []
@@ -35,7 +35,7 @@ extension ArticleSyncCommand {
             let fullID = try replica.resolveID(id)
             var body: String?
             if let bodyFile {
-                guard let data = FileManager.default.contents(atPath: bodyFile) else { throw ValidationError("cannot read \(bodyFile)") }
+                guard let data = InputFile.contents(orStandardInput: bodyFile, holding: "the body") else { throw ValidationError("cannot read \(bodyFile)") }
                 guard let text = String(validating: data, as: UTF8.self) else { throw ValidationError("\(bodyFile) is not valid UTF-8 text") }
                 body = text
             }

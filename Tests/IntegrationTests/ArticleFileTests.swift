@@ -109,6 +109,36 @@ import Testing
         #expect(twice.status == 64 && twice.stderr.contains("standard input can be read once"), "\(twice.stderr)")
     }
 
+    /// `edit --file -`, `set --body-file -`, `resolve --file -` and `--token-file -` read standard
+    /// input, and a pipe (/dev/stdin here, `<(…)` in bash) is read where a file is named: before,
+    /// `--token-file <(pass show articlesync)` was "cannot read the token file /dev/fd/63".
+    @Test func standardInputAndPipesServeWhereAFileIsNamed() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        let edited = try replica.ok(["show", id]).replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit")
+        #expect(try replica.ok(["edit", id, "--file", "-"], input: edited).hasPrefix("saved \(id)"))
+        #expect(try replica.ok(["show", id]).contains("Pertempuran sengit"))
+        try replica.ok(["set", id, "--body-file", "-"], input: "Badan baru.\n")
+        #expect(try replica.ok(["show", id]).contains("\n\nBadan baru."))
+        let broken = try replica.run(["edit", id, "--file", "-"], input: "News\n")
+        #expect(broken.status == 1 && broken.stderr.hasPrefix("Error: standard input:"), "\(broken.stderr)")
+
+        let token = try workspace.server.makeToken(access: "write")
+        let piped = try runProgram("/bin/sh", ["-c", #"printf '%s' "$1" | "$2" init "$3" --server "$4" --fingerprint "$5" --token-file /dev/stdin"#, "sh",
+                                               token, Products.client, workspace.root + "/piped", workspace.server.address, workspace.server.fingerprint])
+        #expect(piped.status == 0, "\(piped.stderr)")
+        let fromInput = try runProgram(Products.client, ["init", workspace.root + "/input", "--server", workspace.server.address,
+                                                         "--fingerprint", workspace.server.fingerprint, "--token-file", "-"], input: token + "\n")
+        #expect(fromInput.status == 0, "\(fromInput.stderr)")
+        for name in ["piped", "input"] {
+            let other = ReplicaCLI(path: workspace.root + "/" + name)
+            try replica.ok(["sync"])
+            try other.ok(["sync"])
+            #expect(try other.list().map(\.id) == replica.list().map(\.id), "\(name): the token read works")
+        }
+    }
+
     /// Exported files edited and added back became copies under new ids, beside the articles they
     /// came from. Now `add` refuses them and names the command that changes an article from its file.
     @Test func exportedFilesAreNotAddedBackAsCopiesUnasked() throws {
