@@ -21,12 +21,15 @@ extension ArticleSyncCommand {
 
         func run() async throws {
             let seedDirectory = seeds ?? Self.defaultSeedDirectory()
+            // Before a server starts: a demo run away from the package (a copied binary) said so
+            // halfway through, with Foundation's NSError dump.
+            let articles = try Self.seedArticles(in: seedDirectory)
             let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-demo-\(UUID().uuidString.prefix(8))").path
             try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
             defer {
                 if keep { print("kept \(workspace)") } else { Self.remove(workspace) }
             }
-            try await DemoScript(workspace: workspace, seedDirectory: seedDirectory).run()
+            try await DemoScript(workspace: workspace, seedDirectory: seedDirectory, seeds: articles).run()
         }
 
         /// Removes the demo's directory. A replica or change log released on another thread may
@@ -42,6 +45,24 @@ extension ArticleSyncCommand {
             printError("could not remove the demo's directory \(workspace); remove it by hand")
         }
 
+        /// The .txt articles in `directory`, in name order.
+        static func seedArticles(in directory: String) throws -> [Article] {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw ReplicaError("cannot read the seed articles in \(directory) (no such directory, or not readable): run the demo from the "
+                    + "package's folder, or pass --seeds DIR with article files")
+            }
+            let files = names.filter { $0.hasSuffix(".txt") }.sorted()
+            guard !files.isEmpty else { throw ReplicaError("no .txt articles in \(directory); pass --seeds DIR with article files") }
+            return try files.map { file in
+                let path = directory + "/" + file
+                guard let data = FileManager.default.contents(atPath: path) else { throw ReplicaError("cannot read \(path)") }
+                return try ArticleText.parse(data, file: path)
+            }
+        }
+
         /// `seeds/` next to this package's sources, so `swift run articlesync demo` works from any directory.
         static func defaultSeedDirectory() -> String {
             if FileManager.default.fileExists(atPath: "seeds") { return "seeds" }
@@ -55,6 +76,7 @@ extension ArticleSyncCommand {
 struct DemoScript {
     let workspace: String
     let seedDirectory: String
+    let seeds: [Article]
 
     func step(_ text: String) { print("==> \(text)") }
 
@@ -97,14 +119,7 @@ struct DemoScript {
         let desktop = try desktopDirectory.initialize(server: address, collection: "articles", token: token, fingerprint: fingerprint)
 
         step("importing the seed articles from \(seedDirectory) on the laptop")
-        let files = try FileManager.default.contentsOfDirectory(atPath: seedDirectory).filter { $0.hasSuffix(".txt") }.sorted()
-        guard !files.isEmpty else { throw ReplicaError("no .txt articles in \(seedDirectory); pass --seeds DIR") }
-        var articles: [Article] = []
-        for file in files {
-            let path = seedDirectory + "/" + file
-            guard let data = FileManager.default.contents(atPath: path) else { throw ReplicaError("cannot read \(path)") }
-            articles.append(try ArticleText.parse(data, file: path))
-        }
+        let articles = seeds
         for article in try laptop.add(articles) { print("    added \(article.idString.prefix(8))  \(article.title)") }
 
         try await sync(laptop, laptopDirectory, "laptop")

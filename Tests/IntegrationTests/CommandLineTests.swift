@@ -200,6 +200,25 @@ import Testing
         }
     }
 
+    /// The README's first command: the whole path on a throwaway server, its folder removed after.
+    /// Before, seeds that could not be found (a copied binary run away from the package) were
+    /// named only after the server and replicas had started, with Foundation's NSError dump.
+    @Test func theDemoRunsTheWholePathAndLeavesNothingBehind() throws {
+        let demo = try runProgram(Products.client, ["demo"], timeout: 120)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: Workspace.seeds).filter { $0.hasSuffix(".txt") }.count
+        #expect(demo.stdout.contains("identical: \(seeds) articles, collection checksum"), "\(demo.stdout)")
+        #expect(demo.stdout.contains("==> sync desktop: pulled 1, pushed 2, merged 1"), "\(demo.stdout)")
+        let folder = try #require(demo.stdout.firstMatch(of: /data in (\S+)\/server\)/)?.output.1)
+        #expect(!FileManager.default.fileExists(atPath: String(folder)), "the demo's folder is removed")
+
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("no-seeds-\(UUID().uuidString.prefix(8))").path
+        let missing = try runProgram(Products.client, ["demo", "--seeds", empty], timeout: 60)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot read the seed articles in \(empty) (no such directory, or not readable)"), "\(missing.stderr)")
+        #expect(missing.stdout.isEmpty, "nothing started: \(missing.stdout)")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
