@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// A client command that cannot be carried out. `message` says what was wrong and what to do;
@@ -22,6 +23,12 @@ extension ReplicaError {
     public static func explaining(_ error: any Error) -> any Error {
         // A NULL where the schema allows none: damage SQLite's own checks did not catch.
         if error is RowDecodingError { return damaged("\(error)") }
+        // Foundation's file errors print as a dump: "Error Domain=NSCocoaErrorDomain Code=4 … UserInfo={…}".
+        if !(error is DatabaseError), (error as NSError).domain == NSCocoaErrorDomain {
+            let failure = error as NSError
+            let path = failure.userInfo[NSFilePathErrorKey] as? String ?? (failure.userInfo[NSURLErrorKey] as? URL)?.path
+            return ReplicaError("a file operation failed\(path.map { " on \($0)" } ?? ""): \(reason(error))")
+        }
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
         // Every command's change, and every pulled batch or push answer of a sync, is one transaction.
@@ -44,6 +51,17 @@ extension ReplicaError {
         default:
             return error
         }
+    }
+
+    /// Why a Foundation file operation failed, in the system's words ("No such file or directory")
+    /// rather than Foundation's ("The operation could not be completed. The file doesn’t exist.").
+    public static func reason(_ error: any Error) -> String {
+        let failure = error as NSError
+        // Foundation on Linux keeps a Swift POSIXError there, which `as? NSError` does not match.
+        if let underlying = failure.userInfo[NSUnderlyingErrorKey] as? any Error, (underlying as NSError).domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32((underlying as NSError).code)))
+        }
+        return failure.localizedDescription
     }
 
     static func damaged(_ detail: String) -> ReplicaError {

@@ -24,7 +24,7 @@ public struct ServerDataDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ServerSetupError(message: "cannot create the data directory \(path): \(error.localizedDescription)")
+            throw ServerSetupError(message: "cannot create the data directory \(path): \(ServerSetupError.reason(error))")
         }
     }
 

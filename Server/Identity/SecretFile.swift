@@ -16,7 +16,7 @@ enum SecretFile {
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
         } catch {
-            throw ServerSetupError(message: "cannot read \(path): \(error.localizedDescription)")
+            throw ServerSetupError(message: "cannot read \(path): \(ServerSetupError.reason(error))")
         }
         let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
         if mode & 0o077 != 0 {

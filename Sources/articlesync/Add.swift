@@ -206,7 +206,7 @@ extension ArticleSyncCommand {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: path)
             } catch {
-                throw ValidationError("cannot read the directory \(path): \(error.localizedDescription)")
+                throw ValidationError("cannot read the directory \(path): \(ReplicaError.reason(error))")
             }
             let files = names.filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted().map { (path as NSString).appendingPathComponent($0) }
                 .filter { file in

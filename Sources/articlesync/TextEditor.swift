@@ -88,10 +88,15 @@ enum TextEditor {
         let environment = ProcessInfo.processInfo.environment
         let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(fileName)
-        try Data(text.utf8).write(to: file)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Data(text.utf8).write(to: file)
+        } catch {
+            throw ReplicaError("cannot write the text for the editor to \(file.path) (\(ReplicaError.reason(error))): set TMPDIR to a folder "
+                + "you may write to; nothing was changed")
+        }
         // Through the shell, so EDITOR may carry arguments ("code --wait"); `exec`, so that the editor
         // is the shell's process and nothing between it and this one dies of the terminal's Ctrl-C.
         let started = ContinuousClock.now

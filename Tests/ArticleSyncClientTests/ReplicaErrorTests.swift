@@ -1,4 +1,5 @@
 import ArticleSyncClient
+import Foundation
 import GRDB
 import Testing
 
@@ -18,6 +19,14 @@ import Testing
         for code in [ResultCode.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_BUSY] {
             #expect(explained(code).contains("What failed was not applied"), "\(code)")
         }
+    }
+
+    /// Before, "Error Domain=NSCocoaErrorDomain Code=4 "The file doesn’t exist." UserInfo={…}".
+    @Test func foundationsFileErrorsAreNamedInTheSystemsWords() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)/inner").path
+        let error = try #require(throws: (any Error).self) { try FileManager.default.contentsOfDirectory(atPath: missing) }
+        #expect("\(ReplicaError.explaining(error))" == "a file operation failed on \(missing): No such file or directory")
+        #expect(ReplicaError.reason(error) == "No such file or directory")
     }
 
     @Test func otherErrorsAreLeftAsTheyAre() {

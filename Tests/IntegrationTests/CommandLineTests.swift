@@ -219,6 +219,23 @@ import Testing
         #expect(missing.stdout.isEmpty, "nothing started: \(missing.stdout)")
     }
 
+    /// Before, a temporary folder that could not be written (TMPDIR) or an export folder that could
+    /// not be made was reported with Foundation's words ("The operation could not be completed. The
+    /// file doesn’t exist.") or its whole NSError dump.
+    @Test func aFolderThatCannotBeWrittenIsNamedInTheSystemsWords() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        // Not even root may make a folder in /proc.
+        let edit = try replica.run(["edit", id], environment: ["EDITOR": "true", "TMPDIR": "/proc/articlesync-test"])
+        #expect(edit.status == 1)
+        #expect(edit.stderr.contains("(No such file or directory): set TMPDIR to a folder you may write to; nothing was changed"), "\(edit.stderr)")
+        let export = try replica.run(["export", "/proc/articlesync-test"])
+        #expect(export.stderr == "Error: cannot create the directory /proc/articlesync-test: No such file or directory\n", "\(export.stderr)")
+        let server = try runProgram(Products.server, ["serve", "--data", "/proc/articlesync-test", "--listen", "127.0.0.1:0"], timeout: 30)
+        #expect(server.stderr.contains("cannot create the data directory /proc/articlesync-test: No such file or directory"), "\(server.stderr)")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
