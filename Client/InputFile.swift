@@ -2,17 +2,37 @@ import Foundation
 
 /// Reads a file a person names on the command line. FileManager's `contents(atPath:)` returns nil
 /// for a pipe, so `--token-file <(pass show articlesync)` (a token kept out of the shell history
-/// and off the disk), `/dev/stdin` or `add <(…)` were "cannot read": such a file is read as a
-/// stream, to its end.
+/// and off the disk), `/dev/stdin` or `add <(…)` were "cannot read": every file is read as a
+/// stream, to its end, but no further than `limit`, so that `add /dev/zero` (or `yes | add -`)
+/// is refused instead of filling the memory.
 public enum InputFile {
-    public static func contents(atPath path: String) -> Data? {
-        if let data = FileManager.default.contents(atPath: path) { return data }
+    /// Far more than any article, token or key (the server takes articles of 1 MiB unless told
+    /// otherwise).
+    public static let limit = 256 << 20
+
+    /// The bytes of `path`; nil when it cannot be opened or read.
+    public static func contents(atPath path: String, limit: Int = limit) throws -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
-        do {
-            return try handle.readToEnd() ?? Data()
-        } catch {
-            return nil
+        return try read(handle, named: path, limit: limit)
+    }
+
+    /// What `handle` holds, to its end; nil when reading fails (a directory, say).
+    public static func read(_ handle: FileHandle, named name: String, limit: Int = limit) throws -> Data? {
+        var data = Data()
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: 1 << 20)
+            } catch {
+                return nil
+            }
+            guard let chunk, !chunk.isEmpty else { return data }
+            data.append(chunk)
+            if data.count > limit {
+                throw ReplicaError("\(name) holds more than \(limit >> 20) MiB (or never ends, as /dev/zero does); no article, token or "
+                    + "key is that large: check that it is the file you meant")
+            }
         }
     }
 }

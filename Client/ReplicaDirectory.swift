@@ -137,7 +137,7 @@ public struct ReplicaDirectory: Sendable {
     }
 
     static func read(_ file: String, what: String) throws -> Data {
-        guard let data = InputFile.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
+        guard let data = try InputFile.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
         return data
     }
 

@@ -75,11 +75,18 @@ extension ArticleSyncCommand {
                 try replica.add(readingFiles: {
                     guard let (file, key) = remaining.next() else { return nil }
                     current = file
-                    guard let data = InputFile.contents(orStandardInput: file, holding: "an article") else { throw UnreadableFile(path: file) }
+                    let read: Data?
+                    do {
+                        read = try InputFile.contents(orStandardInput: file, holding: "an article")
+                    } catch {
+                        throw UnreadableFile(path: file, reason: "\(error)")
+                    }
+                    guard let data = read else { throw UnreadableFile(path: file, reason: nil) }
                     return (try ArticleText.parse(data, file: InputFile.label(file)), key)
                 }, each: { added.append(($0.idString, $0.title)) })
             } catch let unreadable as UnreadableFile {
-                throw ReplicaError("cannot read \(unreadable.path): no such file, or it is not readable; \(Self.nothingImported(files.count))")
+                throw ReplicaError("\(unreadable.reason ?? "cannot read \(unreadable.path): no such file, or it is not readable"); "
+                    + Self.nothingImported(files.count))
             } catch let error as ArticleTextError {
                 throw ReplicaError("\(error); \(Self.nothingImported(files.count))")
             } catch let refusal as ReplicaError {
@@ -126,7 +133,7 @@ extension ArticleSyncCommand {
             for (index, key) in keys.enumerated() {
                 // A file that cannot be read or parsed is left to the import, which names its fault.
                 guard let key, let origin = origins[key], let id = UUID(uuidString: origin.articleID),
-                      let data = InputFile.contents(atPath: files[index]),
+                      let data = try? InputFile.contents(atPath: files[index]),
                       var article = try? ArticleText.parse(data, file: files[index]) else { continue }
                 article.id = id
                 if ArticleText.normalized(article).contentHash == origin.contentHash {
@@ -161,6 +168,8 @@ extension ArticleSyncCommand {
 
         struct UnreadableFile: Error {
             let path: String
+            /// What was wrong, when it was more than not being there or readable.
+            let reason: String?
         }
 
         /// One refused file stops the whole import: say so, since with many files a person would

@@ -44,7 +44,7 @@ extension ArticleSyncCommand {
             // and kept as it is, instead of being saved with U+FFFD in place of each bad byte.
             var text: [UInt8]
             if let file {
-                guard let data = InputFile.contents(orStandardInput: file, holding: "the article") else {
+                guard let data = try InputFile.contents(orStandardInput: file, holding: "the article") else {
                     throw ValidationError("cannot read \(file): no such file, or it is not readable")
                 }
                 text = Array(data)

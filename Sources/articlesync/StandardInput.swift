@@ -8,11 +8,11 @@ import Glibc
 extension InputFile {
     /// `contents(atPath:)`, with "-" standing for standard input: `add -`, `edit ID --file -`,
     /// `resolve ID --file -`, `set ID --body-file -`, `--token-file -`.
-    static func contents(orStandardInput path: String, holding what: String) -> Data? {
-        guard path == "-" else { return contents(atPath: path) }
+    static func contents(orStandardInput path: String, holding what: String) throws -> Data? {
+        guard path == "-" else { return try contents(atPath: path) }
         // At a terminal this waits for typing, which looks like a hang.
         if isatty(STDIN_FILENO) == 1 { printError("reading \(what) from standard input; end with Ctrl-D") }
-        return FileHandle.standardInput.readDataToEndOfFile()
+        return try read(FileHandle.standardInput, named: "standard input")
     }
 
     /// How a parse error names the input.
