@@ -186,16 +186,9 @@ extension ArticleSyncCommand {
         /// one line, and C cut that path at its first NUL: only the first file was imported,
         /// without a word about the rest.
         static func listedPaths(_ source: String) throws -> [String] {
-            let data: Data
-            if source == "-" {
-                // At a terminal this waits for typing, which looked like a hang.
-                if isatty(STDIN_FILENO) == 1 { printError("reading file names from standard input, one per line; end with Ctrl-D") }
-                data = FileHandle.standardInput.readDataToEndOfFile()
-            } else {
-                guard let read = FileManager.default.contents(atPath: source) else {
-                    throw ValidationError("cannot read the file list \(source): no such file, or it is not readable")
-                }
-                data = read
+            // A pipe too: `--files-from <(find … -print0)`.
+            guard let data = try InputFile.contents(orStandardInput: source, holding: "file names, one per line,") else {
+                throw ValidationError("cannot read the file list \(source): no such file, or it is not readable")
             }
             // A name cannot hold a NUL, so a list that has one is separated by them (and its names
             // may hold line breaks).

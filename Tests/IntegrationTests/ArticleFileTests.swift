@@ -78,6 +78,11 @@ import Testing
         let nulSeparated = try replica.ok(["add", "--files-from", "-"], input: seeds[3] + "\0" + oddName + "\0")
         #expect(nulSeparated.split(separator: "\n").count == 2, "\(nulSeparated)")
         #expect(try replica.list().count == 6)
+        // A list in a pipe (`--files-from <(find …)`); before, "cannot read the file list".
+        let fresh = try workspace.write("fresh.txt", "News\n\nJudul dari daftar dalam pipa\n\nIsi.\n")
+        let piped = try runProgram("/bin/sh", ["-c", #"printf '%s\n' "$1" | "$2" -C "$3" add --files-from /dev/stdin"#, "sh",
+                                               fresh, Products.client, replica.path])
+        #expect(piped.status == 0 && piped.stdout.split(separator: "\n").count == 1, "\(piped.stdout)\(piped.stderr)")
     }
 
     /// Before, `add a` (any one-character file name) crashed in Foundation's

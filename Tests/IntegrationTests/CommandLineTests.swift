@@ -158,7 +158,7 @@ import Testing
         let command = "'\(Products.client)' -C '\(replica.path)' add --files-from -"
         let onTerminal = try runProgram("/usr/bin/script", ["-qec", command, "/dev/null"], input: workspace.seedFiles[0] + "\n\u{4}", timeout: 60)
         #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
-        #expect(onTerminal.stdout.contains("reading file names from standard input, one per line; end with Ctrl-D"), "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("reading file names, one per line, from standard input; end with Ctrl-D"), "\(onTerminal.stdout)")
         #expect(try replica.list().count == 1)
 
         let fromPipe = try replica.run(["add", "--files-from", "-"], input: workspace.seedFiles[1] + "\n")
