@@ -57,13 +57,13 @@ public enum ArticleExport {
             let key = (folder as NSString).appendingPathComponent(name)
             let text = Data(ArticleText.print(article).utf8)
             let path = directory + "/" + name
-            if let existing = FileManager.default.contents(atPath: path), existing != text {
-                if let kept = keptFile(existing, at: path, of: article, writtenFrom: written[key]) {
-                    outcome.kept.append(kept)
-                    return
-                }
+            let existing = FileManager.default.contents(atPath: path)
+            if let existing, existing != text, let kept = keptFile(existing, at: path, of: article, writtenFrom: written[key]) {
+                outcome.kept.append(kept)
+                return
             }
-            try write(text, named: name, in: directory)
+            // A file that holds the text already is left alone, its time of change too (rsync, make).
+            if existing != text { try write(text, named: name, in: directory) }
             origins.append(FileOrigin(key: key, articleID: article.idString, contentHash: contentHash))
         }
         outcome.exported = origins.count

@@ -66,6 +66,13 @@ import Testing
         let text = try String(contentsOfFile: target + "/" + article.idString + ".txt", encoding: .utf8)
         #expect(text.contains("Baru") && !text.contains("Lama"))
         #expect(try files() == [article.idString + ".txt"])
+
+        // A file that holds the text already is not written again.
+        let path = target + "/" + article.idString + ".txt"
+        let earlier = Date(timeIntervalSince1970: 1_000_000_000)
+        try FileManager.default.setAttributes([.modificationDate: earlier], ofItemAtPath: path)
+        #expect(try ArticleExport.write(replica, to: target).exported == 1)
+        #expect(try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date == earlier)
     }
 
     /// Before, a second export replaced every file, and text edited in an exported file (to be
