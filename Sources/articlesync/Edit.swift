@@ -59,7 +59,9 @@ extension ArticleSyncCommand {
                         + "to save the file as it is.")
                 }
             } else {
-                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt", unsaved: unsaved(short, from: opened, replica))
+                let unsaved = unsaved(short, from: opened, replica)
+                unsaved.noteWaiting()
+                text = try TextEditor.edit(ArticleText.print(opened), fileName: "\(short).txt", unsaved: unsaved)
             }
             // Each round that meets an overlapping change shows it in the editor; a person settles it.
             for _ in 0..<10 {

@@ -58,6 +58,7 @@ extension ArticleSyncCommand {
         static func resolveInEditor(_ conflict: ConflictRecord, replica: Replica, directory: ReplicaDirectory) throws {
             let short = String(conflict.articleID.prefix(8))
             let unsaved = UnsavedText(replica: directory, name: "\(short)-resolution.txt", rerun: "articlesync resolve \(short) --file")
+            unsaved.noteWaiting()
             var text = conflict.attempt
             var seen = conflict.theirs
             // Delete against edit: the text is the surviving edit, and nothing in it says the other

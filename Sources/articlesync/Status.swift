@@ -38,20 +38,6 @@ extension ArticleSyncCommand {
     }
 }
 
-/// A text in `.articlesync/unsaved/` and the command that saves it.
-struct KeptText: Encodable {
-    var path: String
-    var articleID: String
-    var command: String
-
-    init(name: String, in replica: ReplicaDirectory) {
-        path = UnsavedText.directory(of: replica) + "/" + name
-        let resolution = name.hasSuffix("-resolution.txt")
-        articleID = String(name.dropLast(resolution ? 15 : 4))
-        command = "articlesync \(resolution ? "resolve" : "edit") \(articleID) --file \(path)"
-    }
-}
-
 /// `status --json`: the replica's status with the kept texts beside its fields (before, the JSON
 /// did not name them, while the text did).
 struct StatusJSON: Encodable {

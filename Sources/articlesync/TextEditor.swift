@@ -2,48 +2,6 @@ import ArticleSyncClient
 import ArticleSyncShared
 import Foundation
 
-/// Where text a person wrote goes when it cannot be saved: the replica's `.articlesync/unsaved/`,
-/// under `name`, with the command (`rerun` + the path) that saves it from there.
-struct UnsavedText {
-    let replica: ReplicaDirectory
-    let name: String
-    let rerun: String
-    /// Called with the path written (`edit` notes the article the text was written from).
-    var written: (String) throws -> Void = { _ in }
-
-    /// Writes `text` and returns the sentence that says where, and how to save it.
-    func keep(_ text: String) throws -> String { try keep(Array(text.utf8)) }
-
-    /// Where kept texts go.
-    static func directory(of replica: ReplicaDirectory) -> String { replica.metadataPath + "/unsaved" }
-
-    /// The kept texts waiting in `replica`, by name (`ID.txt` for `edit`, `ID-resolution.txt` for
-    /// `resolve`), for `status` to name: a text kept when the terminal closed was named to no one.
-    static func waiting(in replica: ReplicaDirectory) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory(of: replica))) ?? []
-        return names.filter { $0.hasSuffix(".txt") }.sorted()
-    }
-
-    /// Once `file` is saved (`edit --file`, `resolve --file`), a kept text has done its work: it is
-    /// removed, so that `status` names only texts still waiting.
-    static func removeIfKept(_ file: String, in replica: ReplicaDirectory) {
-        let kept = URL(fileURLWithPath: directory(of: replica)).resolvingSymlinksInPath().standardizedFileURL.path
-        let path = URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL
-        guard path.deletingLastPathComponent().path == kept else { return }
-        try? FileManager.default.removeItem(at: path)
-    }
-
-    /// Writes `bytes` as they are, so that text which is not valid UTF-8 is kept unchanged.
-    func keep(_ bytes: [UInt8]) throws -> String {
-        let directory = Self.directory(of: replica)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let path = directory + "/" + name
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        try written(path)
-        return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
-    }
-}
-
 /// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
 enum TextEditor {
     /// Reads an article a person edited (`edit`, `resolve`) in place of `replacing`; conflict blocks

@@ -222,20 +222,6 @@ import Testing
         #expect(try setup.replica.ok(["edit", setup.id, "--file", file]).contains("no changes"))
     }
 
-    @Test func textThatCannotBeSavedIsKeptForEditFile() throws {
-        let setup = try Setup()
-        let emptying = try setup.editor("empty.sh", ": > \"$1\"")
-        let refused = try setup.edit(with: emptying)
-        #expect(refused.status == 1)
-        let kept = setup.kept
-        #expect(refused.stderr.contains("nothing was saved. Your text is kept in \(kept)"), "\(refused.stderr)")
-        #expect(FileManager.default.fileExists(atPath: kept))
-
-        let fixed = try setup.workspace.write("fixed.txt", "News\n\nJudul dari berkas\n\nIsi yang diperbaiki. {viva}")
-        #expect(try setup.replica.ok(["edit", setup.id, "--file", fixed]).contains("saved \(setup.id)"))
-        #expect(try setup.article.title == "Judul dari berkas")
-    }
-
     /// vim exits 1 when a command in the session failed, though the text was written. Before, the
     /// temporary file went with the text in it; an editor that fails on an unchanged file (`:cq`)
     /// still leaves nothing behind.
