@@ -207,7 +207,8 @@ public enum ArticleText {
         }
     }
 
-    /// Rejects invalid UTF-8 and control characters, naming the line of the first bad byte.
+    /// Rejects invalid UTF-8 and control characters (C0 but tab and line breaks, DEL, C1), naming
+    /// the line of the first bad byte.
     static func validateText(_ bytes: [UInt8], file: String) throws(ArticleTextError) {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
             throw ArticleTextError(file: file, line: 1, reason: .empty)
@@ -220,7 +221,7 @@ public enum ArticleText {
             case .scalarValue(let scalar):
                 if scalar == "\n" { line += 1 }
                 let value = scalar.value
-                if (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || value == 0x7F {
+                if (value < 0x20 && value != 0x09 && value != 0x0A && value != 0x0D) || (0x7F...0x9F).contains(value) {
                     throw ArticleTextError(file: file, line: line, reason: .binary)
                 }
             case .emptyInput:

@@ -95,6 +95,11 @@ import Testing
         huge.body = String(repeating: "x", count: 2 << 20)
         let tooBig = try await push([Mutation(mutationID: "m3", baseVersion: 0, article: huge)])
         #expect(tooBig[0].status == .rejected)
+        // Any token holder's push reaches every replica's `list`: ESC would run in their terminals.
+        var escaping = article()
+        escaping.title = "Judul \u{1B}]0;bukan judul\u{07}"
+        let control = try await push([Mutation(mutationID: "m4", baseVersion: 0, article: escaping)])
+        #expect(control[0].status == .rejected && control[0].reason?.contains("control character U+001B") == true, "\(control)")
         #expect(try await store.headSeq(collectionID: articles) == 0)
     }
 

@@ -177,6 +177,43 @@ import Testing
         }
     }
 
+    /// Control characters are refused in every field (ESC and CSI would run in the terminal of
+    /// whoever lists the article), by the check an edit and a push go through and by the parser;
+    /// tab and line breaks in the body, and letters whose UTF-8 begins with 0xC2 (©, a no-break
+    /// space), are text.
+    @Test func controlCharactersAreRefusedInEveryField() throws {
+        let text = Article(title: "Judul\t© 2020\u{00A0}x", body: "Isi\tsatu.\r\n\nDua.", category: "News", source: "viva", tags: ["a"])
+        #expect(text.validationProblem() == nil)
+        for control in ["\u{1B}", "\u{00}", "\u{08}", "\u{7F}", "\u{80}", "\u{9B}", "\u{9F}"] {
+            let code = String(control.unicodeScalars.first!.value, radix: 16, uppercase: true)
+            let padded = String(repeating: "0", count: 4 - code.count) + code
+            for field in ["title", "category", "source", "body", "tag"] {
+                var article = text
+                switch field {
+                case "title": article.title += control
+                case "category": article.category += control
+                case "source": article.source += control
+                case "body": article.body += control
+                default: article.tags.insert("b" + control)
+                }
+                #expect(article.validationProblem() == "the \(field) contains the control character U+\(padded), which a terminal showing it "
+                    + "would run as a command; remove it", "\(field) \(padded)")
+            }
+            let file = Array("News\n\nJudul \(control)\n\nIsi.\n".utf8)
+            #expect(throws: ArticleTextError.self, "\(padded)") { try ArticleText.parse(file, file: "control") }
+        }
+        // Long text is scanned 16 bytes at a time: a control character at every place in and
+        // across those blocks (C1's two bytes on both sides of a boundary) is found, © nowhere.
+        for offset in 0..<50 {
+            let before = String(repeating: "a", count: offset), after = String(repeating: "b", count: 50 - offset)
+            for (inserted, found) in [("\u{1B}", true), ("\u{9B}", true), ("\u{7F}", true), ("©", false), ("\n\t", false)] {
+                var article = text
+                article.body = before + inserted + after
+                #expect((article.validationProblem() != nil) == found, "\(offset) \(inserted.unicodeScalars.map(\.value))")
+            }
+        }
+    }
+
     /// The check a push goes through refuses a title or category of nothing but white space, which
     /// is exactly what `trim` empties (no-break spaces and ideographic spaces included).
     @Test func blankTitleOrCategoryIsRefusedAsTrimSeesIt() {
