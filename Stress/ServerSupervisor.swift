@@ -143,7 +143,11 @@ public func runProgram(_ executable: String, _ arguments: [String], environment:
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    var merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // The editor a caller names is the one that runs: articlesync reads VISUAL before EDITOR, and
+    // the VISUAL of whoever runs the tests must not open their editor in the middle of a test.
+    if environment["EDITOR"] != nil, environment["VISUAL"] == nil { merged["VISUAL"] = nil }
+    process.environment = merged
     process.standardOutput = try FileHandle(forWritingTo: outURL)
     process.standardError = try FileHandle(forWritingTo: errURL)
     if let input {

@@ -7,7 +7,7 @@ extension ArticleSyncCommand {
     struct Edit: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "edit",
-            abstract: "Edit an article in $EDITOR (plain-text format); saving an unchanged file changes nothing.",
+            abstract: "Edit an article in $VISUAL or $EDITOR (plain-text format); saving an unchanged file changes nothing.",
             discussion: """
                 If the article changes while the editor is open (a `sync --watch`, another command), your edit is merged \
                 with that change as a sync merges; where the two overlap the editor opens again with both versions marked; \
@@ -20,7 +20,7 @@ extension ArticleSyncCommand {
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
-        @Option(help: ArgumentHelp("Save the article in FILE instead of opening $EDITOR (text kept from an edit that could not be saved, say; - reads standard input).",
+        @Option(help: ArgumentHelp("Save the article in FILE instead of opening the editor (text kept from an edit that could not be saved, say; - reads standard input).",
                                    valueName: "FILE"))
         var file: String?
         @Flag(help: """

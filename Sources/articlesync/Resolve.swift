@@ -8,14 +8,14 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve",
             abstract: "Settle a conflict; the result is pushed by the next sync as an edit on top of the server's version.",
-            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file). When one side deleted the article and the other edited it, --edit opens on the edit and saving it changed keeps the article; --mine or --theirs settle it as it is.")
+            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $VISUAL or $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file). When one side deleted the article and the other edited it, --edit opens on the edit and saving it changed keeps the article; --mine or --theirs settle it as it is.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
         @Flag(help: "Keep this replica's version.") var mine = false
         @Flag(help: "Take the server's version.") var theirs = false
         @Option(help: ArgumentHelp("Use this article file as the resolution (- reads standard input).", valueName: "FILE")) var file: String?
-        @Flag(help: "Finish the merge attempt in $EDITOR.") var edit = false
+        @Flag(help: "Finish the merge attempt in $VISUAL or $EDITOR.") var edit = false
         @Flag(help: "With --file: use the file even if it was written from another article, or is named after one.") var force = false
 
         func validate() throws {

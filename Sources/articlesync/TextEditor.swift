@@ -2,7 +2,7 @@ import ArticleSyncClient
 import ArticleSyncShared
 import Foundation
 
-/// Runs `$EDITOR` (then `$VISUAL`, then `vi`) on a temporary file and returns what was saved.
+/// Runs `$VISUAL` (then `$EDITOR`, then `vi`, as git does) on a temporary file and returns what was saved.
 enum TextEditor {
     /// Reads an article a person edited (`edit`, `resolve`) in place of `replacing`; conflict blocks
     /// left in it are refused, and so is text that lost the closing tag those articles had.
@@ -44,7 +44,10 @@ enum TextEditor {
     /// `unsaved` rather than lost with the temporary file.
     static func edit(_ text: String, fileName: String, unsaved: UnsavedText) throws -> [UInt8] {
         let environment = ProcessInfo.processInfo.environment
-        let editor = environment["EDITOR"] ?? environment["VISUAL"] ?? "vi"
+        // VISUAL first, as git and crontab read them: a person with VISUAL="code --wait" and
+        // EDITOR=nano means the first where there is a screen. Set but empty counts as unset.
+        let variable = ["VISUAL", "EDITOR"].first { !(environment[$0] ?? "").isEmpty } ?? "EDITOR"
+        let editor = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(fileName)
@@ -62,8 +65,8 @@ enum TextEditor {
         guard ending == .exited(0) else {
             // The shell exits 127 when it cannot find the command.
             guard ending != .exited(127) else {
-                throw ReplicaError("the editor (\(editor)) was not found; nothing was saved. Set EDITOR to your editor's command "
-                    + "(EDITOR=nano, say), or write the article to a file and save it with --file")
+                throw ReplicaError("the editor (\(editor)) was not found; nothing was saved. Set \(variable) to your editor's command "
+                    + "(\(variable)=nano, say), or write the article to a file and save it with --file")
             }
             let how = switch ending {
             case .exited(let status): "exited with status \(status)"
@@ -79,7 +82,7 @@ enum TextEditor {
         // one opens, reads and closes an article in under 3 s, but `code` itself may take a second.
         if data == Data(text.utf8), ContinuousClock.now - started < .seconds(3) {
             printError("the editor (\(editor)) returned at once, leaving the text as it was; if it opens a window and returns, as "
-                + "code, subl and gvim do, give it its wait flag: EDITOR=\"code --wait\", say")
+                + "code, subl and gvim do, give it its wait flag: \(variable)=\"code --wait\", say")
         }
         return Array(data)
     }

@@ -339,6 +339,10 @@ import Testing
         let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("was not found; nothing was saved. Set EDITOR"), "\(missing.stderr)")
+        // VISUAL comes before EDITOR, as in git; the message names the one that was used.
+        let visual = try setup.replica.run(["edit", setup.id], environment: ["VISUAL": setup.workspace.root + "/no-such-visual", "EDITOR": "true"])
+        #expect(visual.status == 1 && visual.stderr.contains("(\(setup.workspace.root)/no-such-visual) was not found; nothing was saved. Set VISUAL"),
+                "\(visual.stderr)")
     }
 
     /// The seed's `{viva}` ends its last paragraph's line, so a paragraph added at the end of the
