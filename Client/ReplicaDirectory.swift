@@ -42,7 +42,7 @@ public struct ReplicaDirectory: Sendable {
         certificateAuthorityFile: String? = nil,
         clientCertificate: ClientCertificate? = nil
     ) throws -> Replica {
-        guard !exists else { throw ReplicaError("\(path) is already a replica; use another directory or `-C \(path)` to work in it") }
+        guard !exists else { throw ReplicaError("\(path) is already a replica; use another directory or `-C \(ShellWord.quoted(path))` to work in it") }
         if (fingerprint == nil) == (certificateAuthorityFile == nil) {
             throw ReplicaError("give either --fingerprint (pin the server's certificate) or --ca-file (verify it against a CA)")
         }
@@ -169,9 +169,9 @@ public struct ReplicaDirectory: Sendable {
         guard exists else {
             // A mistyped -C is more likely than a missing replica there.
             guard FileManager.default.fileExists(atPath: path) else {
-                throw ReplicaError("\(path) does not exist; give a replica's directory with -C DIR, or make one with `articlesync init \(path) --server … --token … --fingerprint …`")
+                throw ReplicaError("\(path) does not exist; give a replica's directory with -C DIR, or make one with `articlesync init \(ShellWord.quoted(path)) --server … --token … --fingerprint …`")
             }
-            throw ReplicaError("\(path) is not an ArticleSync replica; run `articlesync init \(path) --server … --token … --fingerprint …` or pass -C DIR")
+            throw ReplicaError("\(path) is not an ArticleSync replica; run `articlesync init \(ShellWord.quoted(path)) --server … --token … --fingerprint …` or pass -C DIR")
         }
         // SQLite takes an empty file for a new database: a replica file emptied on disk (a copy cut
         // short, a failing disk) was opened as a new replica, and `list` showed nothing with status 0.

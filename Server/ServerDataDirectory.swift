@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import Foundation
 
 /// The files of one server: the change log, the TLS key and certificate. Made on first start.
@@ -37,7 +38,7 @@ public struct ServerDataDirectory: Sendable {
     /// Opens an existing change log; admin commands use this so a typo in --data makes no new server.
     public func openExistingChangeLog() throws -> SQLiteChangeLog {
         guard FileManager.default.fileExists(atPath: changeLogPath) else {
-            throw ServerSetupError(message: "no change log at \(changeLogPath); start the server once with `articlesync-server serve --data \(path)` or pass the right --data")
+            throw ServerSetupError(message: "no change log at \(changeLogPath); start the server once with `articlesync-server serve --data \(ShellWord.quoted(path))` or pass the right --data")
         }
         return try SQLiteChangeLog(path: changeLogPath)
     }

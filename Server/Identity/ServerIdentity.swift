@@ -55,7 +55,7 @@ public struct ServerIdentity: Sendable {
     }
 
     public static func load(certificateFile: String, keyFile: String) throws -> ServerIdentity {
-        try SecretFile.checkPrivate(keyFile, fix: "chmod 600 \(keyFile)")
+        try SecretFile.checkPrivate(keyFile, fix: "chmod 600 \(ShellWord.quoted(keyFile))")
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificateFile)
             let keyPEM = try String(contentsOfFile: keyFile, encoding: .utf8)

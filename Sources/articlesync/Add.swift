@@ -142,7 +142,7 @@ extension ArticleSyncCommand {
                 }
                 let short = origin.articleID.prefix(8)
                 throw ReplicaError("\(files[index]) was added to this replica before (or written from it) as article \(short), and has changed "
-                    + "since: `articlesync edit \(short) --file \(files[index])` saves its changes to that article; to add it as a new "
+                    + "since: `articlesync edit \(short) --file \(ShellWord.quoted(files[index]))` saves its changes to that article; to add it as a new "
                     + "article anyway, pass --as-new. Nothing was imported.")
             }
             return unchanged
@@ -163,7 +163,7 @@ extension ArticleSyncCommand {
             guard let first = held.first, let file = byID[first] else { return }
             throw ReplicaError("\(held.count) of the files are this replica's own articles, as `export` names them (\(file) is article "
                 + "\(first.prefix(8))): `add` would make copies of them under new ids. To change an article from its file, run "
-                + "`articlesync edit \(first.prefix(8)) --file \(file)`; to add copies anyway, pass --as-new. Nothing was imported.")
+                + "`articlesync edit \(first.prefix(8)) --file \(ShellWord.quoted(file))`; to add copies anyway, pass --as-new. Nothing was imported.")
         }
 
         struct UnreadableFile: Error {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArticleSyncClient
+import ArticleSyncShared
 import Foundation
 
 @main
@@ -59,7 +60,7 @@ struct ArticleSyncCommand: AsyncParsableCommand {
         }
         if index == 0 {
             guard let word = rest.first else {
-                throw ValidationError("-C DIR needs a command after it, as in `articlesync -C \(arguments[1]) status`")
+                throw ValidationError("-C DIR needs a command after it, as in `articlesync -C \(ShellWord.quoted(arguments[1])) status`")
             }
             try refuseUnknownCommand(word)
             // `-C DIR --help` or `-C DIR help sync`: the top level has no -C of its own.

@@ -123,7 +123,7 @@ extension ArticleSyncCommand {
         static func anotherArticlesFile(_ file: String, holding other: Article, not short: String) -> ReplicaError {
             let otherShort = other.idString.prefix(8)
             return ReplicaError("\(file) holds article \(otherShort) (\"\(other.title)\"), not \(short): it was written from that article or is "
-                + "named after it, and saving it would replace \(short)'s whole text with it. `articlesync edit \(otherShort) --file \(file)` "
+                + "named after it, and saving it would replace \(short)'s whole text with it. `articlesync edit \(otherShort) --file \(ShellWord.quoted(file))` "
                 + "saves it to its own article; pass --force to use it for \(short) anyway. Nothing was saved.")
         }
     }

@@ -30,7 +30,7 @@ extension ArticleSyncCommand {
             for file in outcome.kept.prefix(Self.keptListed) {
                 let short = file.articleID.prefix(8)
                 printError(file.changedSinceWritten
-                    ? "  \(file.path): edited since this replica wrote it; `articlesync edit \(short) --file \(file.path)` saves it to the article"
+                    ? "  \(file.path): edited since this replica wrote it; `articlesync edit \(short) --file \(ShellWord.quoted(file.path))` saves it to the article"
                     : "  \(file.path): differs from the article, and this replica has no note of writing it")
             }
             if outcome.kept.count > Self.keptListed { printError("  … and \(outcome.kept.count - Self.keptListed) more") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArticleSyncClient
+import ArticleSyncShared
 import Foundation
 
 extension ArticleSyncCommand {
@@ -44,7 +45,7 @@ extension ArticleSyncCommand {
                 server: server, collection: collection, token: tokenValue, fingerprint: fingerprint,
                 certificateAuthorityFile: caFile, clientCertificate: clientCertificate)
             print("initialized replica of \(collection) on \(server) in \(directory)")
-            print("next: articlesync -C \(directory) sync")
+            print("next: articlesync -C \(ShellWord.quoted(directory)) sync")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArticleSyncClient
+import ArticleSyncShared
 import Foundation
 
 /// Where text a person wrote goes when it cannot be saved: the replica's `.articlesync/unsaved/`,
@@ -64,7 +65,7 @@ struct UnsavedText {
         }
         try data.write(to: URL(fileURLWithPath: path))
         try written(path)
-        return "Your text is kept in \(path): fix it and run `\(rerun) \(path)`."
+        return "Your text is kept in \(path): fix it and run `\(rerun) \(ShellWord.quoted(path))`."
     }
 }
 
@@ -91,7 +92,7 @@ struct KeptText: Encodable {
         command = ""
         let resolution = stem.hasSuffix("-resolution")
         articleID = String(stem.dropLast(resolution ? 11 : 0))
-        command = "articlesync \(resolution ? "resolve" : "edit") \(articleID) --file \(path)"
+        command = "articlesync \(resolution ? "resolve" : "edit") \(articleID) --file \(ShellWord.quoted(path))"
     }
 
     enum CodingKeys: String, CodingKey { case path, articleID, command }

@@ -19,6 +19,23 @@ import Testing
         #expect(try setup.article.title == "Judul dari berkas")
     }
 
+    /// A path with a space in the commands the messages suggest is quoted, so that they can be
+    /// pasted: before, "`articlesync edit 3f2a --file my articles/.articlesync/unsaved/3f2a.txt`".
+    @Test func pathsInSuggestedCommandsAreQuotedForTheShell() throws {
+        let workspace = try Workspace()
+        let spaced = workspace.root + "/my articles"
+        let initialized = try runProgram(Products.client, ["init", spaced, "--server", workspace.server.address, "--token",
+                                                           try workspace.server.makeToken(access: "write"), "--fingerprint", workspace.server.fingerprint])
+        #expect(initialized.stdout.contains("next: articlesync -C '\(spaced)' sync"), "\(initialized.stdout)")
+        let replica = ReplicaCLI(path: spaced)
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        let refused = try replica.run(["edit", id], environment: ["EDITOR": "sh -c ': > \"$1\"' editor"])
+        let kept = "'\(spaced)/.articlesync/unsaved/\(id).txt'"
+        #expect(refused.stderr.contains("run `articlesync edit \(id) --file \(kept)`"), "\(refused.stderr)")
+        #expect(try replica.ok(["status"]).contains("`articlesync edit \(id) --file \(kept)` saves it"))
+    }
+
     /// Before, a second edit of an article that could not be saved wrote over the text the first
     /// one kept: the first text was lost.
     @Test func aSecondTextKeptForOneArticleDoesNotReplaceTheFirst() throws {
