@@ -218,9 +218,14 @@ public struct ServerAddress: Sendable, Equatable {
             throw ReplicaError("\"\(text)\" is a URL; give the server as HOST:PORT, without a scheme or path"
                 + (hostAndPort.contains(":") ? ": \(hostAndPort)" : ", e.g. 127.0.0.1:7443"))
         }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65535).contains(port) else {
+        guard let colon = text.lastIndex(of: ":"), !text.hasSuffix("]") else {
+            throw ReplicaError("\"\(text)\" has no port; use HOST:PORT, e.g. \(text.isEmpty ? "127.0.0.1" : text):7443 (`articlesync-server serve` "
+                + "prints the address it listens on)")
+        }
+        guard let port = Int(text[text.index(after: colon)...]) else {
             throw ReplicaError("\"\(text)\" is not a server address; use HOST:PORT, e.g. 127.0.0.1:7443")
         }
+        guard (1...65535).contains(port) else { throw ReplicaError("\"\(text)\": a port is between 1 and 65535, not \(port)") }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw ReplicaError("\"\(text)\" has no host; use HOST:PORT, e.g. 127.0.0.1:7443") }

@@ -97,6 +97,10 @@ extension ServerCommand {
             var host = String(listen[..<colon])
             // [::1]:7443, as clients write an IPv6 address; the socket wants it bare.
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            // Before, ":7443" (every interface, to some programs) failed as the unknown host "".
+            guard !host.isEmpty else {
+                throw ValidationError("--listen needs a host before the port: 0.0.0.0:\(port) listens on every interface, 127.0.0.1:\(port) on this machine only")
+            }
             return (host, port)
         }
     }

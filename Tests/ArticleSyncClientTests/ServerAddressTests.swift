@@ -18,8 +18,12 @@ import Testing
         ("tls://sync.example.org:7443/articles", "without a scheme or path: sync.example.org:7443"),
         ("https://sync.example.org/", "without a scheme or path, e.g. 127.0.0.1:7443"),
         ("my host:7443", "a host name has no slashes or spaces"),
-        ("127.0.0.1", "is not a server address; use HOST:PORT"),
-        ("127.0.0.1:70000", "is not a server address; use HOST:PORT"),
+        ("127.0.0.1", "\"127.0.0.1\" has no port; use HOST:PORT, e.g. 127.0.0.1:7443 (`articlesync-server serve` prints"),
+        ("sync.example.org", "has no port; use HOST:PORT, e.g. sync.example.org:7443"),
+        ("[::1]", "has no port"),
+        ("127.0.0.1:70000", "\"127.0.0.1:70000\": a port is between 1 and 65535, not 70000"),
+        ("127.0.0.1:0", "a port is between 1 and 65535, not 0"),
+        ("127.0.0.1:web", "is not a server address; use HOST:PORT"),
         (":7443", "has no host"),
     ])
     func whatIsNotHostAndPortIsRefusedSayingWhatToGive(text: String, expected: String) {

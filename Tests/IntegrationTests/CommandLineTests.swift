@@ -193,6 +193,7 @@ import Testing
         for (arguments, expected) in [
             (["--listen", "https://127.0.0.1:7443"], "--listen takes HOST:PORT, without a scheme or path"),
             (["--listen", "127.0.0.1:0", "--log-level", "verbose"], "--log-level takes trace, debug, info, notice, warning, error or critical, not \"verbose\""),
+            (["--listen", ":7443"], "--listen needs a host before the port: 0.0.0.0:7443 listens on every interface, 127.0.0.1:7443 on this machine only"),
         ] {
             let result = try runProgram(Products.server, ["serve", "--data", data] + arguments, timeout: 30)
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
