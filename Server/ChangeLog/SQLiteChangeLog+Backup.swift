@@ -9,6 +9,7 @@ extension SQLiteChangeLog {
     /// copy know that the server's history may have gone back, and re-download instead of trusting
     /// their cursors.
     public func backup(to path: String) throws {
+        guard !path.isEmpty else { throw AdminError("give the file to write the backup to (the name given is empty)") }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw AdminError("\(path) already exists; choose a new file name (a backup never overwrites)")
         }
@@ -33,7 +34,8 @@ extension SQLiteChangeLog {
         } catch let error as AdminError {
             throw error
         } catch {
-            throw AdminError("the backup to \(path) failed: \(error); nothing was written")
+            // Foundation's errors (the copy cannot be moved into place) print as an NSError dump.
+            throw AdminError("the backup to \(path) failed: \(error is DatabaseError ? "\(error)" : ServerSetupError.reason(error)); nothing was written")
         }
     }
 }

@@ -47,5 +47,11 @@ struct DataOptions: ParsableArguments {
     var data: String = "./articlesync-data"
 
     var directory: ServerDataDirectory { ServerDataDirectory(path: data) }
+
+    /// `--data "$DIR"` with DIR unset: before, "" made the change log, key and token hashes files
+    /// at the root of the file system (/changelog.sqlite).
+    func validate() throws {
+        if data.isEmpty { throw ValidationError("--data needs a directory (the one given is empty: an unset shell variable?)") }
+    }
 }
 

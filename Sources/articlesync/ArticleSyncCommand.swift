@@ -84,7 +84,9 @@ struct ReplicaOptions: ParsableArguments {
                                                          valueName: "DIR"))
     var directory: String = "."
 
-    var replicaDirectory: ReplicaDirectory { ReplicaDirectory.enclosing(directory) }
+    /// `-C ""` is the current directory, as in git; before, it was "" and the replica looked for
+    /// was "/.articlesync", at the root.
+    var replicaDirectory: ReplicaDirectory { ReplicaDirectory.enclosing(directory.isEmpty ? "." : directory) }
 
     func open() throws -> Replica { try replicaDirectory.open() }
 }

@@ -21,6 +21,10 @@ extension ArticleSyncCommand {
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The directory to write to (created when missing).") var target: String
 
+        func validate() throws {
+            if target.isEmpty { throw ValidationError("give the directory to export to (the one given is empty: an unset shell variable?)") }
+        }
+
         func run() async throws {
             let replica = try options.open()
             let outcome = try ArticleExport.write(replica, to: target)

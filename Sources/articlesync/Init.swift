@@ -34,6 +34,8 @@ extension ArticleSyncCommand {
         var clientKey: String?
 
         func validate() throws {
+            // `init "$DIR"` with DIR unset: before, the replica was made at /.articlesync.
+            if directory.isEmpty { throw ValidationError("give the directory to make the replica in (the one given is empty: an unset shell variable?)") }
             if (fingerprint == nil) == (caFile == nil) { throw ValidationError("give exactly one of --fingerprint and --ca-file") }
             if (clientCert == nil) != (clientKey == nil) { throw ValidationError("--client-cert and --client-key go together") }
         }

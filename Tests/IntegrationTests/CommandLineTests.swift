@@ -237,6 +237,27 @@ import Testing
         #expect(server.stderr.contains("cannot create the data directory /proc/articlesync-test: No such file or directory"), "\(server.stderr)")
     }
 
+    /// An empty path (`"$DIR"` with DIR unset) is refused, not taken as the root of the file system:
+    /// before, `init ""` made /.articlesync and `serve --data ""` wrote /changelog.sqlite. `-C ""`
+    /// is the current directory, as in git.
+    @Test func anEmptyPathIsRefusedNotTakenAsTheRoot() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        let initialized = try runProgram(Products.client, ["init", "", "--server", workspace.server.address, "--token", "t",
+                                                           "--fingerprint", workspace.server.fingerprint])
+        #expect(initialized.status == 64 && initialized.stderr.contains("give the directory to make the replica in (the one given is empty"),
+                "\(initialized.stderr)")
+        let export = try replica.run(["export", ""])
+        #expect(export.status == 64 && export.stderr.contains("give the directory to export to"), "\(export.stderr)")
+        for arguments in [["status", "--data", ""], ["serve", "--data", "", "--listen", "127.0.0.1:0"], ["token", "list", "--data", ""]] {
+            let server = try runProgram(Products.server, arguments, timeout: 30)
+            #expect(server.status == 64 && server.stderr.contains("--data needs a directory"), "\(arguments): \(server.stderr)")
+        }
+        let backup = try runProgram(Products.server, ["backup", "--data", workspace.server.dataDirectory, ""])
+        #expect(backup.status == 1 && backup.stderr.contains("give the file to write the backup to"), "\(backup.stderr)")
+        let here = try runProgram("/bin/sh", ["-c", #"cd "$1" && exec "$2" -C "" status"#, "sh", replica.path, Products.client])
+        #expect(here.status == 0 && here.stdout.hasPrefix("replica of \"articles\""), "\(here.stderr)")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
