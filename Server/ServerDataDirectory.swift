@@ -43,6 +43,16 @@ public struct ServerDataDirectory: Sendable {
         return try SQLiteChangeLog(path: changeLogPath)
     }
 
+    /// The identity `serve` made on its first start (`fingerprint`), or an error that says where
+    /// it looked and what to do; before, "cannot read DIR/server.key" alone.
+    public func existingIdentity() throws -> ServerIdentity {
+        guard FileManager.default.fileExists(atPath: keyPath) || FileManager.default.fileExists(atPath: certificatePath) else {
+            throw ServerSetupError(message: "no server identity in \(path) (server.key, server.crt); start the server once with "
+                + "`articlesync-server serve --data \(ShellWord.quoted(path))`, which makes them, or pass the right --data")
+        }
+        return try ServerIdentity.load(certificateFile: certificatePath, keyFile: keyPath)
+    }
+
     public func loadOrCreateIdentity() throws -> ServerIdentity {
         try create()
         return try ServerIdentity.loadOrCreate(certificateFile: certificatePath, keyFile: keyPath)

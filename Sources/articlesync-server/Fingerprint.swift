@@ -8,9 +8,7 @@ extension ServerCommand {
         @OptionGroup var dataOptions: DataOptions
 
         func run() async throws {
-            let directory = dataOptions.directory
-            let identity = try ServerIdentity.load(certificateFile: directory.certificatePath, keyFile: directory.keyPath)
-            print(identity.fingerprint)
+            print(try dataOptions.directory.existingIdentity().fingerprint)
         }
     }
 }

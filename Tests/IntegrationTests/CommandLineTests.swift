@@ -258,6 +258,18 @@ import Testing
         #expect(here.status == 0 && here.stdout.hasPrefix("replica of \"articles\""), "\(here.stderr)")
     }
 
+    /// A --data that holds no server (a typo, or run before the first `serve`) is named with the
+    /// command that makes one; before, `fingerprint` said "cannot read DIR/server.key".
+    @Test func aDataDirectoryWithoutAServerIsNamedWithWhatToDo() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-server-\(UUID().uuidString.prefix(8))").path
+        let fingerprint = try runProgram(Products.server, ["fingerprint", "--data", missing], timeout: 30)
+        #expect(fingerprint.status == 1 && fingerprint.stderr.contains("no server identity in \(missing) (server.key, server.crt); start the server "
+            + "once with `articlesync-server serve --data \(missing)`"), "\(fingerprint.stderr)")
+        let check = try runProgram(Products.server, ["check", "--data", missing], timeout: 30)
+        #expect(check.status == 1 && check.stderr.contains("no change log at \(missing)/changelog.sqlite"), "\(check.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: missing), "nothing was made")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
