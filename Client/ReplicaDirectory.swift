@@ -43,6 +43,10 @@ public struct ReplicaDirectory: Sendable {
         clientCertificate: ClientCertificate? = nil
     ) throws -> Replica {
         guard !exists else { throw ReplicaError("\(path) is already a replica; use another directory or `-C \(ShellWord.quoted(path))` to work in it") }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ReplicaError("\(path) is a file, not a directory; give the directory to make the replica in (created when missing)")
+        }
         if (fingerprint == nil) == (certificateAuthorityFile == nil) {
             throw ReplicaError("give either --fingerprint (pin the server's certificate) or --ca-file (verify it against a CA)")
         }
@@ -168,9 +172,12 @@ public struct ReplicaDirectory: Sendable {
     public func open() throws -> Replica {
         guard exists else {
             // A mistyped -C is more likely than a missing replica there.
-            guard FileManager.default.fileExists(atPath: path) else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ReplicaError("\(path) does not exist; give a replica's directory with -C DIR, or make one with `articlesync init \(ShellWord.quoted(path)) --server … --token … --fingerprint …`")
             }
+            // Before, a file given to -C was told to run `init` on it, which cannot work.
+            guard isDirectory.boolValue else { throw ReplicaError("\(path) is a file, not a directory; give a replica's directory with -C DIR") }
             throw ReplicaError("\(path) is not an ArticleSync replica; run `articlesync init \(ShellWord.quoted(path)) --server … --token … --fingerprint …` or pass -C DIR")
         }
         // SQLite takes an empty file for a new database: a replica file emptied on disk (a copy cut

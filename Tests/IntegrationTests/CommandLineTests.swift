@@ -270,6 +270,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: missing), "nothing was made")
     }
 
+    /// Before, `-C FILE` was told to run `init FILE`, and `init FILE` failed making FILE/.articlesync.partial.
+    @Test func aFileWhereAReplicaDirectoryGoesIsNamed() throws {
+        let workspace = try Workspace()
+        let file = try workspace.write("notes.txt", "not a folder\n")
+        let status = try runProgram(Products.client, ["-C", file, "status"])
+        #expect(status.status == 1 && status.stderr.contains("\(file) is a file, not a directory; give a replica's directory with -C DIR"), "\(status.stderr)")
+        let initialized = try runProgram(Products.client, ["init", file, "--server", workspace.server.address, "--token", "t",
+                                                           "--fingerprint", workspace.server.fingerprint])
+        #expect(initialized.status == 1 && initialized.stderr.contains("\(file) is a file, not a directory; give the directory to make the replica in"),
+                "\(initialized.stderr)")
+    }
+
     /// Before, `articlesync-server init --data DIR` said "Unknown option '--data'".
     @Test func aMistypedServerCommandIsNamed() throws {
         for (arguments, expected) in [
