@@ -22,7 +22,13 @@ struct UnsavedText {
     /// terminal closed was named to no one.
     static func waiting(in replica: ReplicaDirectory) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory(of: replica))) ?? []
-        return names.filter { $0.hasSuffix(".txt") }.sorted()
+        // ID.txt, ID.2.txt, …, ID.10.txt: in the order they were kept, not as the names sort.
+        func order(_ name: String) -> (String, Int) {
+            let base = name.dropLast(4)
+            guard let dot = base.lastIndex(of: "."), let number = Int(base[base.index(after: dot)...]) else { return (String(base), 1) }
+            return (String(base[..<dot]), number)
+        }
+        return names.filter { $0.hasSuffix(".txt") }.sorted { order($0) < order($1) }
     }
 
     /// The texts kept under this one's name, or numbered after it, that wait to be saved.
@@ -78,12 +84,9 @@ struct KeptText: Encodable {
     /// The name without `.txt` and without the number a second text of the same article gets
     /// (`ID.2.txt`): `ID` or `ID-resolution`.
     var stem: String {
-        var base = (path as NSString).lastPathComponent.dropLast(4)
-        if let dot = base.lastIndex(of: "."), !base[base.index(after: dot)...].isEmpty,
-           base[base.index(after: dot)...].allSatisfy(\.isNumber) {
-            base = base[..<dot]
-        }
-        return String(base)
+        let base = (path as NSString).lastPathComponent.dropLast(4)
+        guard let dot = base.lastIndex(of: "."), Int(base[base.index(after: dot)...]) != nil else { return String(base) }
+        return String(base[..<dot])
     }
 
     init(name: String, in replica: ReplicaDirectory) {

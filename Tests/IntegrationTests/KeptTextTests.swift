@@ -57,6 +57,8 @@ import Testing
         #expect(try String(contentsOfFile: secondKept, encoding: .utf8) == "kedua\n")
         let status = try setup.replica.ok(["status"])
         #expect(status.contains("2 text(s) kept") && status.contains("`articlesync edit \(setup.id) --file \(secondKept)` saves it"), "\(status)")
+        let firstListed = try #require(status.range(of: "\(setup.kept)  `")), secondListed = try #require(status.range(of: "\(secondKept)  `"))
+        #expect(firstListed.lowerBound < secondListed.lowerBound, "in the order they were kept: \(status)")
 
         // Saving a kept text that is still refused keeps it where it is, not under a third name.
         #expect(try setup.replica.run(["edit", setup.id, "--file", secondKept]).stderr.contains("Your text is kept in \(secondKept)"))
