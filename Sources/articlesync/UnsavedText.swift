@@ -23,12 +23,15 @@ struct UnsavedText {
     static func waiting(in replica: ReplicaDirectory) -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory(of: replica))) ?? []
         // ID.txt, ID.2.txt, …, ID.10.txt: in the order they were kept, not as the names sort.
-        func order(_ name: String) -> (String, Int) {
-            let base = name.dropLast(4)
-            guard let dot = base.lastIndex(of: "."), let number = Int(base[base.index(after: dot)...]) else { return (String(base), 1) }
-            return (String(base[..<dot]), number)
-        }
-        return names.filter { $0.hasSuffix(".txt") }.sorted { order($0) < order($1) }
+        return names.filter { $0.hasSuffix(".txt") }.sorted { parts($0) < parts($1) }
+    }
+
+    /// A kept text's name without `.txt`, and the number a later text of the same article gets:
+    /// `ID.txt` is ("ID", 1), `ID-resolution.2.txt` ("ID-resolution", 2).
+    static func parts(_ name: String) -> (stem: String, number: Int) {
+        let base = name.dropLast(4)
+        guard let dot = base.lastIndex(of: "."), let number = Int(base[base.index(after: dot)...]) else { return (String(base), 1) }
+        return (String(base[..<dot]), number)
     }
 
     /// The texts kept under this one's name, or numbered after it, that wait to be saved.
@@ -83,20 +86,13 @@ struct KeptText: Encodable {
 
     /// The name without `.txt` and without the number a second text of the same article gets
     /// (`ID.2.txt`): `ID` or `ID-resolution`.
-    var stem: String {
-        let base = (path as NSString).lastPathComponent.dropLast(4)
-        guard let dot = base.lastIndex(of: "."), Int(base[base.index(after: dot)...]) != nil else { return String(base) }
-        return String(base[..<dot])
-    }
+    var stem: String { UnsavedText.parts((path as NSString).lastPathComponent).stem }
 
     init(name: String, in replica: ReplicaDirectory) {
         path = UnsavedText.directory(of: replica) + "/" + name
-        articleID = ""
-        command = ""
+        let stem = UnsavedText.parts(name).stem
         let resolution = stem.hasSuffix("-resolution")
         articleID = String(stem.dropLast(resolution ? 11 : 0))
         command = "articlesync \(resolution ? "resolve" : "edit") \(articleID) --file \(ShellWord.quoted(path))"
     }
-
-    enum CodingKeys: String, CodingKey { case path, articleID, command }
 }
