@@ -152,7 +152,9 @@ import Testing
 
     /// A server that stops answering (SIGSTOP: it still accepts connections, the kernel does that)
     /// is given up after the silence limit with an error that says so; before, `sync` waited for ever.
-    @Test(.timeLimit(.minutes(1))) func aServerThatFallsSilentIsGivenUpWithAClearError() async throws {
+    /// The limit only bounds a hang: alone the test takes ~2.5 s, but with the whole suite and a
+    /// release build on the same 2 cores it once took 90 s and was cut at the 1 minute it had.
+    @Test(.timeLimit(.minutes(3))) func aServerThatFallsSilentIsGivenUpWithAClearError() async throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
         let writer = try workspace.replica("writer", token: token)
