@@ -46,8 +46,15 @@ enum TextEditor {
         let environment = ProcessInfo.processInfo.environment
         // VISUAL first, as git and crontab read them: a person with VISUAL="code --wait" and
         // EDITOR=nano means the first where there is a screen. Set but empty counts as unset.
-        let variable = ["VISUAL", "EDITOR"].first { !(environment[$0] ?? "").isEmpty } ?? "EDITOR"
-        let editor = environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let chosen = ["VISUAL", "EDITOR"].first { !(environment[$0] ?? "").isEmpty }
+        let variable = chosen ?? "EDITOR"
+        let editor = chosen.flatMap { environment[$0] } ?? "vi"
+        // vi with no terminal (a script, cron, `env -i`) reads its commands from whatever stdin is,
+        // or waits on it: git refuses there too ("Terminal is dumb, but EDITOR unset").
+        if chosen == nil, (environment["TERM"] ?? "").isEmpty || environment["TERM"] == "dumb" || isatty(STDIN_FILENO) != 1 {
+            throw ReplicaError("there is no editor to open: VISUAL and EDITOR are unset, and vi needs a terminal, which this is not; set "
+                + "EDITOR (EDITOR=nano, say), or write the article to a file and save it with --file")
+        }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("articlesync-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent(fileName)

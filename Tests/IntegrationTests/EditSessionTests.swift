@@ -339,6 +339,10 @@ import Testing
         let missing = try setup.edit(with: setup.workspace.root + "/no-such-editor")
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("was not found; nothing was saved. Set EDITOR"), "\(missing.stderr)")
+        // No editor named and no terminal: vi is not started on a pipe (it read its commands from it).
+        let none = try setup.replica.run(["edit", setup.id], environment: ["EDITOR": ""])
+        #expect(none.status == 1 && none.stderr.contains("there is no editor to open: VISUAL and EDITOR are unset, and vi needs a terminal"),
+                "\(none.stderr)")
         // VISUAL comes before EDITOR, as in git; the message names the one that was used.
         let visual = try setup.replica.run(["edit", setup.id], environment: ["VISUAL": setup.workspace.root + "/no-such-visual", "EDITOR": "true"])
         #expect(visual.status == 1 && visual.stderr.contains("(\(setup.workspace.root)/no-such-visual) was not found; nothing was saved. Set VISUAL"),
