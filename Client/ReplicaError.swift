@@ -24,7 +24,7 @@ extension ReplicaError {
         // A NULL where the schema allows none: damage SQLite's own checks did not catch.
         if error is RowDecodingError { return damaged("\(error)") }
         // Foundation's file errors print as a dump: "Error Domain=NSCocoaErrorDomain Code=4 … UserInfo={…}".
-        if !(error is DatabaseError), (error as NSError).domain == NSCocoaErrorDomain {
+        if (error as NSError).domain == NSCocoaErrorDomain {
             let failure = error as NSError
             let path = failure.userInfo[NSFilePathErrorKey] as? String ?? (failure.userInfo[NSURLErrorKey] as? URL)?.path
             return ReplicaError("a file operation failed\(path.map { " on \($0)" } ?? ""): \(reason(error))")

@@ -108,8 +108,9 @@ extension Replica {
     /// or else the one the file's name names (`<id>.txt`, as exports are named; `<id>-resolution.txt`).
     /// `edit ID --file` and `resolve ID --file` with another article's file (a slip of the id or of
     /// the file name) replaced the article's whole text with the other one's without a word.
-    public func otherArticle(heldBy path: String, than id: String) throws -> Article? {
-        let named: String? = if let origin = try fileOrigin(of: path) {
+    /// `origin` is `fileOrigin(of: path)`, which the caller has read already.
+    public func otherArticle(heldBy path: String, writtenFrom origin: FileOrigin?, than id: String) throws -> Article? {
+        let named: String? = if let origin {
             origin.articleID
         } else {
             UUID(uuidString: String(((path as NSString).lastPathComponent as NSString).deletingPathExtension.prefix(36)))?.uuidString.lowercased()

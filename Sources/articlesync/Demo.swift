@@ -29,7 +29,7 @@ extension ArticleSyncCommand {
             defer {
                 if keep { print("kept \(workspace)") } else { Self.remove(workspace) }
             }
-            try await DemoScript(workspace: workspace, seedDirectory: seedDirectory, seeds: articles).run()
+            try await DemoScript(workspace: workspace, seedDirectory: seedDirectory, articles: articles).run()
         }
 
         /// Removes the demo's directory. A replica or change log released on another thread may
@@ -76,7 +76,8 @@ extension ArticleSyncCommand {
 struct DemoScript {
     let workspace: String
     let seedDirectory: String
-    let seeds: [Article]
+    /// The seed articles, read before anything starts.
+    let articles: [Article]
 
     func step(_ text: String) { print("==> \(text)") }
 
@@ -119,7 +120,6 @@ struct DemoScript {
         let desktop = try desktopDirectory.initialize(server: address, collection: "articles", token: token, fingerprint: fingerprint)
 
         step("importing the seed articles from \(seedDirectory) on the laptop")
-        let articles = seeds
         for article in try laptop.add(articles) { print("    added \(article.idString.prefix(8))  \(article.title)") }
 
         try await sync(laptop, laptopDirectory, "laptop")

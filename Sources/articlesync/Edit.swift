@@ -48,12 +48,13 @@ extension ArticleSyncCommand {
                     throw ValidationError("cannot read \(file): no such file, or it is not readable")
                 }
                 text = Array(data)
-                if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
+                let origin = try replica.fileOrigin(of: file)
+                if !force, let other = try replica.otherArticle(heldBy: file, writtenFrom: origin, than: fullID) {
                     throw Self.anotherArticlesFile(file, holding: other, not: short)
                 }
                 // An export, or text kept here, holds the article as it was then: saved over a later
                 // change (another machine's edit that a sync brought), it would undo it unseen.
-                if !force, let origin = try replica.fileOrigin(of: file), origin.articleID == fullID, origin.contentHash != opened.contentHash {
+                if !force, let origin, origin.articleID == fullID, origin.contentHash != opened.contentHash {
                     throw ReplicaError("article \(short) changed after \(file) was written from it (a sync, or another edit); saving the file "
                         + "as it is would undo that change. Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
                         + "to save the file as it is.")

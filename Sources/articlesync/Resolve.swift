@@ -38,7 +38,7 @@ extension ArticleSyncCommand {
                 resolution = .theirs
             } else if let file {
                 guard let data = try InputFile.contents(orStandardInput: file, holding: "the resolution") else { throw ValidationError("cannot read \(file)") }
-                if !force, let other = try replica.otherArticle(heldBy: file, than: fullID) {
+                if !force, let other = try replica.otherArticle(heldBy: file, writtenFrom: replica.fileOrigin(of: file), than: fullID) {
                     throw Edit.anotherArticlesFile(file, holding: other, not: String(fullID.prefix(8)))
                 }
                 resolution = .article(try TextEditor.parseArticle(Array(data), file: InputFile.label(file), id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
