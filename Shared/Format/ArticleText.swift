@@ -94,8 +94,8 @@ public enum ArticleText {
     public static func closingTag(_ article: Article) -> String {
         var tag = article.source
         if !article.tags.isEmpty { tag += " | tags: " + article.sortedTags.joined(separator: ", ") }
-        if let publishedAt = article.publishedAt {
-            tag += " | published: " + publishedAt.formatted(.iso8601)
+        if let seconds = article.publishedSeconds {
+            tag += " | published: " + PublicationTime.format(seconds: seconds)
         }
         return "{\(tag)}"
     }
@@ -197,10 +197,11 @@ public enum ArticleText {
             case "tags":
                 article.tags = Set(value.unicodeScalars.split(separator: ",").map { trim(String($0)) }.filter { !$0.isEmpty })
             case "published":
-                guard let date = try? Date(value, strategy: .iso8601) else {
-                    throw ArticleTextError(file: file, line: line, reason: .badSourceTag("\"\(value)\" is not an ISO 8601 time like 2020-09-30T08:00:00Z"))
+                do {
+                    article.publishedAt = try PublicationTime.parse(value)
+                } catch {
+                    throw ArticleTextError(file: file, line: line, reason: .badSourceTag("published: \(error)"))
                 }
-                article.publishedAt = Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
             default:
                 throw ArticleTextError(file: file, line: line, reason: .badSourceTag("unknown field \"\(key)\" (known: tags, published)"))
             }

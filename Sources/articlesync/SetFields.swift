@@ -16,7 +16,7 @@ extension ArticleSyncCommand {
         @Option(help: "New source.") var source: String?
         @Option(help: "Set the tags (repeat for several); replaces all tags.") var tag: [String] = []
         @Flag(help: "Remove all tags.") var clearTags = false
-        @Option(help: ArgumentHelp("Publication time, ISO 8601 (2020-09-30T08:00:00Z); empty clears it.", valueName: "TIME")) var published: String?
+        @Option(help: ArgumentHelp("Publication time, ISO 8601 to the second (2020-09-30T08:00:00Z, or +07:00 for Z); empty clears it.", valueName: "TIME")) var published: String?
 
         /// A script's `--tag "$TAG"` with TAG unset would otherwise clear every tag without a word, and
         /// `set ID` alone would say "saved" having changed nothing.
@@ -28,6 +28,16 @@ extension ArticleSyncCommand {
                 throw ValidationError("--tag needs a non-empty tag; --clear-tags removes all tags")
             }
             if !tag.isEmpty, clearTags { throw ValidationError("--tag replaces all tags and --clear-tags removes them: give one of the two") }
+            // Before the replica is opened: a date that does not exist is a slip of the command line.
+            if let published, !published.isEmpty { _ = try Self.publicationTime(published) }
+        }
+
+        static func publicationTime(_ text: String) throws(ValidationError) -> Date {
+            do {
+                return try PublicationTime.parse(text)
+            } catch {
+                throw ValidationError("--published: \(error)")
+            }
         }
 
         func run() async throws {
@@ -44,10 +54,7 @@ extension ArticleSyncCommand {
                 if published.isEmpty {
                     publishedAt = .some(nil)
                 } else {
-                    guard let date = try? Date(published, strategy: .iso8601) else {
-                        throw ValidationError("--published takes an ISO 8601 time like 2020-09-30T08:00:00Z")
-                    }
-                    publishedAt = .some(date)
+                    publishedAt = .some(try Self.publicationTime(published))
                 }
             }
             let (title, category, source, tags, clearTags) = (self.title, self.category, self.source, self.tag, self.clearTags)
@@ -59,7 +66,7 @@ extension ArticleSyncCommand {
                 if let source { article.source = source }
                 if !tags.isEmpty { article.tags = Set(tags) }
                 if clearTags { article.tags = [] }
-                if let frozenPublished { article.publishedAt = frozenPublished.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } }
+                if let frozenPublished { article.publishedAt = frozenPublished }
             }
             // A tombstone's fields can change, but the article stays out of `list` until restored.
             let deleted = saved.isDeleted ? " (it is deleted: `articlesync restore \(fullID.prefix(8))` brings it back)" : ""

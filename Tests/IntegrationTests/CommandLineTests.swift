@@ -6,7 +6,8 @@ import Testing
 /// says what happened or what to give instead, and the article is left as it was.
 @Suite(.timeLimit(.minutes(5))) struct CommandLineTests {
     /// Before, `--tag ""` (a script's `--tag "$TAG"` with TAG unset) cleared every tag, `--tag` with
-    /// `--clear-tags` cleared them too, and `set ID` alone said "saved".
+    /// `--clear-tags` cleared them too, `set ID` alone said "saved", and `--published` with a day
+    /// that does not exist saved the next one (2021-03-01 for 2021-02-29).
     @Test func setRefusesAnEmptyTagAndNothingToChange() throws {
         let (workspace, replica) = try Workspace.withOneReplica()
         try replica.ok(["add", workspace.seedFiles[0]])
@@ -19,6 +20,8 @@ import Testing
             (["--tag", "  "], "--tag needs a non-empty tag"),
             (["--tag", "perang", "--clear-tags"], "give one of the two"),
             ([], "nothing to change"),
+            (["--published", "2021-02-29T08:00:00Z"], "\"2021-02-29T08:00:00Z\" is not a date: February 2021 has 28 days"),
+            (["--published", "2020-09-30T08:00:00Zjunk"], "is not an ISO 8601 time like 2020-09-30T08:00:00Z"),
         ] {
             let result = try replica.run(["set", id] + arguments)
             #expect(result.status == 64, "set \(arguments)")
@@ -29,6 +32,8 @@ import Testing
 
         try replica.ok(["set", id, "--clear-tags"])
         #expect(try replica.list()[0].tags.isEmpty)
+        try replica.ok(["set", id, "--published", "2020-09-30T08:00:00+07:00"])
+        #expect(try replica.ok(["show", id]).contains("published: 2020-09-30T01:00:00Z}"))
     }
 
     /// Before, a second `delete` said "deleted" again, as if it had done something.
