@@ -11,7 +11,7 @@ extension ArticleSyncCommand {
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
                 import needs little memory. A directory stands for the .txt files directly in it, in \
-                name order. Files named like this replica's own articles (<id>.txt, as `export` writes \
+                name order; its subdirectories are not read (a note names the `find` that imports them). Files named like this replica's own articles (<id>.txt, as `export` writes \
                 them) are refused unless --as-new: `edit ID --file FILE` changes an article from its file.
 
                 Files this replica added before are skipped while unchanged and their article not \
@@ -200,7 +200,8 @@ extension ArticleSyncCommand {
             return paths
         }
 
-        /// `path` itself, or when it is a directory the .txt files directly in it, in name order.
+        /// `path` itself, or when it is a directory the .txt files directly in it, in name order (a
+        /// note says when it has subdirectories, which are not read).
         static func articleFiles(_ path: String) throws -> [String] {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return [path] }
@@ -210,12 +211,25 @@ extension ArticleSyncCommand {
             } catch {
                 throw ValidationError("cannot read the directory \(path): \(ReplicaError.reason(error))")
             }
-            let files = names.filter { $0.hasSuffix(".txt") && !$0.hasPrefix(".") }.sorted().map { (path as NSString).appendingPathComponent($0) }
-                .filter { file in
-                    var isDirectory: ObjCBool = false
-                    return FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) && !isDirectory.boolValue
+            var files: [String] = [], subdirectories = 0
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let file = (path as NSString).appendingPathComponent(name)
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue {
+                    subdirectories += 1
+                } else if name.hasSuffix(".txt") {
+                    files.append(file)
                 }
-            guard !files.isEmpty else { throw ValidationError("\(path) is a directory with no .txt files in it; nothing to import") }
+            }
+            // Folders of folders are common (an archive by year); only the top level is read, and a
+            // person should learn that from the command rather than from articles missing later.
+            let subdirectoriesNote = subdirectories == 0 ? "" : "its \(subdirectories) subdirector\(subdirectories == 1 ? "y is" : "ies are") not read; "
+                + "`find \(ShellWord.quoted(path)) -name '*.txt' | articlesync add --files-from -` imports the .txt files in them too"
+            guard !files.isEmpty else {
+                throw ValidationError("\(path) is a directory with no .txt files directly in it\(subdirectoriesNote.isEmpty ? "" : " (\(subdirectoriesNote))"); nothing to import")
+            }
+            if !subdirectoriesNote.isEmpty { printError("note: importing the .txt files directly in \(path); \(subdirectoriesNote)") }
             return files
         }
     }

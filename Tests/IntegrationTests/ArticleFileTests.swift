@@ -9,7 +9,8 @@ import Testing
 /// edited since), `edit --file` and `resolve --file` save them (and refuse another article's).
 @Suite(.timeLimit(.minutes(5))) struct ArticleFileTests {
     /// `add DIR` imports the .txt files directly in DIR, in name order: what `export` wrote, or a
-    /// folder of thousands of articles that would not fit on a command line.
+    /// folder of thousands of articles that would not fit on a command line. Its subdirectories are
+    /// not read, and it says so (before, a folder of folders was "a directory with no .txt files").
     @Test func aDirectoryImportsItsTextFiles() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
@@ -23,8 +24,11 @@ import Testing
         try FileManager.default.createDirectory(atPath: folder + "/old.txt", withIntermediateDirectories: false)
 
         let target = try workspace.replica("target", token: token)
-        let printed = try target.ok(["add", folder]).split(separator: "\n")
+        let imported = try target.run(["add", folder])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let printed = imported.stdout.split(separator: "\n")
         #expect(printed.count == workspace.seedFiles.count)
+        #expect(imported.stderr.contains("note: importing the .txt files directly in \(folder); its 1 subdirectory is not read"), "\(imported.stderr)")
         #expect(try target.list().map(\.title).sorted() == (try source.list().map(\.title).sorted()))
 
         // The plain list: short id, * for not yet synced, category, tab, title; deleted ones only with --all.
@@ -44,6 +48,17 @@ import Testing
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("no .txt files"), "\(refused.stderr)")
         #expect(try target.list().count == workspace.seedFiles.count, "the refused import added nothing")
+
+        // A folder of folders (an archive by year): refused, naming the command that reads them.
+        let archive = workspace.root + "/archive"
+        try FileManager.default.createDirectory(atPath: archive + "/2020", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: workspace.seedFiles[0], toPath: archive + "/2020/a.txt")
+        let nested = try target.run(["add", archive])
+        #expect(nested.status == 64)
+        #expect(nested.stderr.contains("\(archive) is a directory with no .txt files directly in it (its 1 subdirectory is not read; "
+            + "`find \(archive) -name '*.txt' | articlesync add --files-from -` imports the .txt files in them too); nothing to import"),
+            "\(nested.stderr)")
+        #expect(try target.list().count == workspace.seedFiles.count)
     }
 
     /// `add --files-from` imports what a list names (files and directories, one per line, from a
