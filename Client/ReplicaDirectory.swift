@@ -1,5 +1,6 @@
 import ArticleSyncShared
 import Foundation
+import SystemPackage
 
 /// The on-disk layout of a replica: `DIR/.articlesync/replica.sqlite` and the token in
 /// `DIR/.articlesync/token` (mode 0600), so the directory itself stays free for the person's files.
@@ -14,7 +15,7 @@ public struct ReplicaDirectory: Sendable {
 
     /// A layout under another metadata directory (`initialize` builds a replica aside first).
     init(metadataPath: String) {
-        path = (metadataPath as NSString).deletingLastPathComponent
+        path = FilePath(metadataPath).removingLastComponent().string
         self.metadataPath = metadataPath
     }
 
@@ -159,18 +160,24 @@ public struct ReplicaDirectory: Sendable {
     public static func enclosing(_ path: String) -> ReplicaDirectory {
         let given = ReplicaDirectory(path: path)
         guard !given.exists else { return given }
-        var current = URL(fileURLWithPath: path).standardizedFileURL.path
-        while true {
-            let parent = (current as NSString).deletingLastPathComponent
-            guard !parent.isEmpty, parent != current else { return given }
-            if ReplicaDirectory(path: parent).exists { return ReplicaDirectory(path: parent) }
-            current = parent
+        // FilePath rather than NSString's deletingLastPathComponent, which traps on some short
+        // paths: with the current directory deleted, "." stays relative, and `status` crashed.
+        var current = FilePath(URL(fileURLWithPath: path).standardizedFileURL.path)
+        while current.removeLastComponent(), !current.isEmpty {
+            if ReplicaDirectory(path: current.string).exists { return ReplicaDirectory(path: current.string) }
         }
+        return given
     }
 
     /// Opens the replica in this directory, with a message that says what to do when there is none.
     public func open() throws -> Replica {
         guard exists else {
+            // The shell still stands in a directory that was removed (or replaced, as a checkout
+            // does): "." then names nothing, and `init .` could not make it a replica.
+            if !path.hasPrefix("/"), FileManager.default.currentDirectoryPath.isEmpty {
+                throw ReplicaError("the current directory no longer exists (it was deleted, or replaced by another of its name); "
+                    + "cd to the replica's directory again, or give it with -C DIR")
+            }
             // A mistyped -C is more likely than a missing replica there.
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {

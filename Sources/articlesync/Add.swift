@@ -2,6 +2,7 @@ import ArgumentParser
 import ArticleSyncClient
 import ArticleSyncShared
 import Foundation
+import SystemPackage
 
 extension ArticleSyncCommand {
     struct Add: AsyncParsableCommand {
@@ -111,14 +112,14 @@ extension ArticleSyncCommand {
             return files.map { file in
                 var info = stat()
                 guard file != "-", stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-                // Split here: Foundation's deletingLastPathComponent traps on a one-character path,
+                // FilePath: Foundation's deletingLastPathComponent traps on a one-character path,
                 // so `add a` crashed.
-                let slash = file.lastIndex(of: "/")
-                let folder = slash.map { $0 == file.startIndex ? "/" : String(file[..<$0]) } ?? "."
-                let name = slash.map { String(file[file.index(after: $0)...]) } ?? file
+                let path = FilePath(file)
+                let parent = path.removingLastComponent()
+                let folder = parent.isEmpty ? "." : parent.string
                 let key = folders[folder] ?? FileOrigin.key(folder)
                 folders[folder] = key
-                return (key as NSString).appendingPathComponent(name)
+                return (key as NSString).appendingPathComponent(path.lastComponent?.string ?? file)
             }
         }
 

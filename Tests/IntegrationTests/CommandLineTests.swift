@@ -263,6 +263,23 @@ import Testing
         #expect(here.status == 0 && here.stdout.hasPrefix("replica of \"articles\""), "\(here.stderr)")
     }
 
+    /// Before, every command run from a directory that had since been removed (a shell left in a
+    /// deleted export folder, or in one a checkout replaced) crashed with "Illegal instruction":
+    /// the current directory is then ".", on which Foundation's deletingLastPathComponent traps.
+    @Test func aRemovedCurrentDirectoryIsNamedNotACrash() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        let gone = workspace.root + "/gone"
+        for (arguments, expected) in [
+            (["status"], "the current directory no longer exists (it was deleted, or replaced by another of its name); cd to the replica's directory again, or give it with -C DIR"),
+            (["-C", replica.path, "status"], "replica of \"articles\""),
+        ] {
+            try FileManager.default.createDirectory(atPath: gone, withIntermediateDirectories: false)
+            let result = try runProgram("/bin/sh", ["-c", #"cd "$1" && rmdir "$1" && shift && exec "$0" "$@""#, Products.client, gone] + arguments)
+            #expect(result.status == (arguments.count == 1 ? 1 : 0), "\(arguments): \(result.stderr)")
+            #expect((result.stdout + result.stderr).contains(expected), "\(arguments): \(result.stderr)")
+        }
+    }
+
     /// A --data that holds no server (a typo, or run before the first `serve`) is named with the
     /// command that makes one; before, `fingerprint` said "cannot read DIR/server.key".
     @Test func aDataDirectoryWithoutAServerIsNamedWithWhatToDo() throws {
