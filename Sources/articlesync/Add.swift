@@ -12,7 +12,8 @@ extension ArticleSyncCommand {
             discussion: """
                 If any file is refused, none is imported; files are read one at a time, so a large \
                 import needs little memory. A directory stands for the .txt files directly in it, in \
-                name order; its subdirectories are not read (a note names the `find` that imports them). Files named like this replica's own articles (<id>.txt, as `export` writes \
+                name order; its subdirectories are not read (a note names the `find` that imports \
+                them). Files named like this replica's own articles (<id>.txt, as `export` writes \
                 them) are refused unless --as-new: `edit ID --file FILE` changes an article from its file.
 
                 Files this replica added before are skipped while unchanged and their article not \
