@@ -113,8 +113,8 @@ extension ArticleSyncCommand {
             return files.map { file in
                 var info = stat()
                 guard file != "-", stat(file, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-                // FilePath: Foundation's deletingLastPathComponent traps on a one-character path,
-                // so `add a` crashed.
+                // FilePath: Foundation's deletingLastPathComponent traps on some short paths
+                // ("a", ".", "x/"), so `add a` crashed.
                 let path = FilePath(file)
                 let parent = path.removingLastComponent()
                 let folder = parent.isEmpty ? "." : parent.string
