@@ -217,7 +217,11 @@ extension ArticleSyncCommand {
             for name in names.sorted() where !name.hasPrefix(".") {
                 let file = (path as NSString).appendingPathComponent(name)
                 var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else { continue }
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                    // Only a symbolic link whose target is missing is listed yet not there.
+                    if name.hasSuffix(".txt") { printError("note: skipping \(file): a symbolic link to a file that does not exist") }
+                    continue
+                }
                 if isDirectory.boolValue {
                     subdirectories += 1
                 } else if name.hasSuffix(".txt") {

@@ -10,7 +10,8 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct ArticleFileTests {
     /// `add DIR` imports the .txt files directly in DIR, in name order: what `export` wrote, or a
     /// folder of thousands of articles that would not fit on a command line. Its subdirectories are
-    /// not read, and it says so (before, a folder of folders was "a directory with no .txt files").
+    /// not read, and it says so (before, a folder of folders was "a directory with no .txt files"), as
+    /// it does of a link to a file that is gone (before, skipped without a word).
     @Test func aDirectoryImportsItsTextFiles() throws {
         let workspace = try Workspace()
         let token = try workspace.server.makeToken(access: "write")
@@ -18,10 +19,11 @@ import Testing
         try source.ok(["add"] + workspace.seedFiles)
         let folder = workspace.root + "/folder"
         _ = try source.ok(["export", folder])
-        // Not articles: another extension, a hidden file, a directory named like an article.
+        // Not articles: another extension, a hidden file, a directory named like an article, a link to a file that is gone.
         try Data("not an article".utf8).write(to: URL(fileURLWithPath: folder + "/README.md"))
         try Data("not an article".utf8).write(to: URL(fileURLWithPath: folder + "/.draft.txt"))
         try FileManager.default.createDirectory(atPath: folder + "/old.txt", withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: folder + "/moved.txt", withDestinationPath: workspace.root + "/nowhere.txt")
 
         let target = try workspace.replica("target", token: token)
         let imported = try target.run(["add", folder])
@@ -29,6 +31,7 @@ import Testing
         let printed = imported.stdout.split(separator: "\n")
         #expect(printed.count == workspace.seedFiles.count)
         #expect(imported.stderr.contains("note: importing the .txt files directly in \(folder); its 1 subdirectory is not read"), "\(imported.stderr)")
+        #expect(imported.stderr.contains("note: skipping \(folder)/moved.txt: a symbolic link to a file that does not exist"), "\(imported.stderr)")
         #expect(try target.list().map(\.title).sorted() == (try source.list().map(\.title).sorted()))
 
         // The plain list: short id, * for not yet synced, category, tab, title; deleted ones only with --all.
