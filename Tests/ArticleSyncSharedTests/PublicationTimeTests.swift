@@ -51,8 +51,9 @@ import Testing
             == "\"2021-02-29T00:00:00Z\" is not a date: February 2021 has 28 days")
     }
 
-    /// Every second of years 1 to 9999 is written as it is read back; from 1583 on, where Foundation's
-    /// calendar is the proleptic Gregorian one too, as Foundation writes it.
+    /// The range's ends, the calendar's turning points and 20,000 seconds drawn from all of years 1
+    /// to 9999 read back as written; from 1583 on, where Foundation's calendar is the proleptic
+    /// Gregorian one too, they are written as Foundation writes them.
     @Test func writingAndReadingAgreeAcrossTheWholeRange() throws {
         var random = ArticleFactory(seed: 1583)
         let range = Article.publishedAtRange
