@@ -33,7 +33,10 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             StandardOutput.flush()
         } catch {
             StandardOutput.flush()
-            exit(withError: ReplicaError.explaining(error))
+            let explained = ReplicaError.explaining(error)
+            guard var failure = explained as? ReplicaError else { exit(withError: explained) }
+            failure.message = SuggestedCommands.carryingReplicaOption(failure.message)
+            exit(withError: failure)
         }
     }
 
@@ -83,6 +86,12 @@ struct ReplicaOptions: ParsableArguments {
     @Option(name: .customShort("C"), help: ArgumentHelp("Work on the replica in DIR (or the one DIR is inside) instead of the current directory's.",
                                                          valueName: "DIR"))
     var directory: String = "."
+
+    /// Called by the parser, which makes it the place where the `-C DIR` of the command about to
+    /// run is known before it runs, for the commands its messages suggest (`SuggestedCommands`).
+    func validate() throws {
+        SuggestedCommands.record(directory: directory)
+    }
 
     /// `-C ""` is the current directory, as in git; before, it was "" and the replica looked for
     /// was "/.articlesync", at the root.

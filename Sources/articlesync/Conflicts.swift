@@ -29,7 +29,7 @@ extension ArticleSyncCommand {
             for conflict in conflicts {
                 print("\(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]")
             }
-            print("see one with `articlesync show ID --conflict`, settle it with `articlesync resolve ID --mine|--theirs|--file F|--edit`")
+            printMessage("see one with `articlesync show ID --conflict`, settle it with `articlesync resolve ID --mine|--theirs|--file F|--edit`")
         }
     }
 }

@@ -17,7 +17,7 @@ extension ArticleSyncCommand {
                 return
             }
             try replica.update(fullID) { $0.isDeleted = true }
-            print("deleted \(fullID.prefix(8)); `articlesync restore \(fullID.prefix(8))` brings it back")
+            printMessage("deleted \(fullID.prefix(8)); `articlesync restore \(fullID.prefix(8))` brings it back")
         }
     }
 }

@@ -80,7 +80,7 @@ extension ArticleSyncCommand {
                     return
                 case .saved(let saved, let merged):
                     if !merged { try noteSaved(saved, replica) }
-                    print("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
+                    printMessage("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
                     return
                 case .overlapping(let current, _) where current.isDeleted:
                     // There are no two versions to mark: saving the text would have brought the

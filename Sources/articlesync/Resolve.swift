@@ -48,7 +48,7 @@ extension ArticleSyncCommand {
             }
             let resolved = try replica.resolve(fullID, with: resolution)
             if let file { UnsavedText.removeIfKept(file, in: options.replicaDirectory) }
-            print("resolved \(fullID.prefix(8)) (\(resolved.title)); `articlesync sync` sends it")
+            print("resolved \(fullID.prefix(8)) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it"))
         }
 
         /// `--edit`: the editor opens on the merge attempt. When a sync brings a newer server version
@@ -80,7 +80,7 @@ extension ArticleSyncCommand {
                     let article = try TextEditor.parseArticle(edited, file: "edited resolution", id: conflict.mine.id,
                                                              replacing: [conflict.mine, seen])
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
-                    print("resolved \(short) (\(resolved.title)); `articlesync sync` sends it")
+                    print("resolved \(short) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it"))
                     return
                 } catch let overlap as ResolutionOverlap where overlap.theirs.isDeleted {
                     // There are no two versions to mark: saving would bring the article back unasked.

@@ -18,7 +18,7 @@ extension ArticleSyncCommand {
                 return
             }
             try replica.update(fullID) { $0.isDeleted = false }
-            print("restored \(fullID.prefix(8)); `articlesync sync` sends it")
+            printMessage("restored \(fullID.prefix(8)); `articlesync sync` sends it")
         }
     }
 }

@@ -70,7 +70,7 @@ extension ArticleSyncCommand {
             }
             // A tombstone's fields can change, but the article stays out of `list` until restored.
             let deleted = saved.isDeleted ? " (it is deleted: `articlesync restore \(fullID.prefix(8))` brings it back)" : ""
-            print("saved \(fullID.prefix(8))\(deleted)")
+            printMessage("saved \(fullID.prefix(8))\(deleted)")
         }
     }
 }

@@ -28,7 +28,8 @@ extension ArticleSyncCommand {
                 if let base = record.base { print("\n===== base (server version \(base.version))\n\(render(base))") }
                 print("\n===== mine (this replica)\n\(render(record.mine))")
                 print("\n===== theirs (server version \(record.theirs.version))\n\(render(record.theirs))")
-                print("\n===== merge attempt (`articlesync resolve \(fullID.prefix(8)) --edit` opens it)\n\(record.attempt)")
+                printMessage("\n===== merge attempt (`articlesync resolve \(fullID.prefix(8)) --edit` opens it)")
+                print(record.attempt)
                 return
             }
             guard let article = try replica.article(fullID) else { throw ReplicaError("there is no article \(fullID)") }

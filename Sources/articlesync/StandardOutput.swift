@@ -34,10 +34,16 @@ enum StandardOutput {
     }
 }
 
-/// Writes to stderr (messages that are not the command's output). Where stderr itself cannot be
-/// written there is no one left to tell.
+/// Writes to stderr (messages that are not the command's output), with `-C DIR` in the commands
+/// they suggest (see `SuggestedCommands`). Where stderr itself cannot be written there is no one left to tell.
 func printError(_ text: String) {
-    try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((SuggestedCommands.carryingReplicaOption(text) + "\n").utf8))
+}
+
+/// Prints a line of the command's own words to stdout, not an article's, with `-C DIR` in the
+/// commands it suggests (see `SuggestedCommands`).
+func printMessage(_ text: String) {
+    print(SuggestedCommands.carryingReplicaOption(text))
 }
 
 /// Writes a line to stdout at once. `print` is block-buffered when stdout is a pipe or a file, and

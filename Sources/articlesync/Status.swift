@@ -26,12 +26,13 @@ extension ArticleSyncCommand {
             if status.conflicts > 0 {
                 print("\(status.conflicts) conflict(s): changed here and on the server in ways the merge could not settle; both versions are kept:")
                 for conflict in try replica.conflicts() {
-                    print("  \(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]  articlesync show \(conflict.articleID.prefix(8)) --conflict")
+                    print("  \(conflict.articleID.prefix(8))  \(conflict.mine.title)  [\(conflict.fields.joined(separator: ", "))]  "
+                          + SuggestedCommands.carryingReplicaOption("articlesync show \(conflict.articleID.prefix(8)) --conflict"))
                 }
             }
             if !kept.isEmpty {
                 print("\(kept.count) text(s) kept from edits that were not saved:")
-                for text in kept { print("  \(text.path)  `\(text.command)` saves it") }
+                for text in kept { print("  \(text.path)  " + SuggestedCommands.carryingReplicaOption("`\(text.command)` saves it")) }
             }
             print("last sync: \(status.lastSyncAt ?? "never") (cursor \(status.cursor))")
         }

@@ -43,7 +43,7 @@ extension ArticleSyncCommand {
             if json {
                 try printJSON(report)
             } else if !quiet {
-                print(Self.describe(report))
+                printMessage(Self.describe(report))
             }
             // A script's `sync && …` (retiring a machine, say) must not take a refused edit for a sent one.
             if report.needsAttention { throw ExitCode(3) }
@@ -58,8 +58,8 @@ extension ArticleSyncCommand {
                     guard !quiet else { return }
                     switch event {
                     case .connected(let server): emitLine("watching \(server); Ctrl-C stops")
-                    case .synced(let report): emitLine(Self.describe(report, watching: true))
-                    case .disconnected(let reason, let wait): emitLine("disconnected: \(reason); retrying in \(Self.seconds(wait)) s")
+                    case .synced(let report): emitLine(SuggestedCommands.carryingReplicaOption(Self.describe(report, watching: true)))
+                    case .disconnected(let reason, let wait): emitLine(SuggestedCommands.carryingReplicaOption("disconnected: \(reason); retrying in \(Self.seconds(wait)) s"))
                     }
                 }
             }

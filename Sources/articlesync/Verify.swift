@@ -31,14 +31,14 @@ extension ArticleSyncCommand {
                 print("\(report.differing.count) article(s) differ from the server:")
                 for id in report.differing { print("  \(id)" + (changedHere.contains(id) ? "  (changed here, not yet on the server)" : "")) }
                 if changedHere.count == report.differing.count {
-                    print("all of them only by local changes: `articlesync sync` sends them (`articlesync status` shows any conflict)")
+                    printMessage("all of them only by local changes: `articlesync sync` sends them (`articlesync status` shows any conflict)")
                 } else {
-                    print("\(changedHere.isEmpty ? "they" : "the rest") changed on the server since this replica's last sync, or went "
+                    printMessage("\(changedHere.isEmpty ? "they" : "the rest") changed on the server since this replica's last sync, or went "
                           + "astray: run `articlesync sync`, then verify again")
                 }
             }
             if report.serverReplaced && !json {
-                print("the server's database was replaced, or went back to an older copy, since this replica last synced: "
+                printMessage("the server's database was replaced, or went back to an older copy, since this replica last synced: "
                       + "`articlesync sync` downloads the collection again and sends back what the server lacks")
             }
             if !report.inSync { throw ExitCode(1) }

@@ -176,7 +176,7 @@ import Testing
         let refused = try replica.run(["add", exported])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("2 of the files are this replica's own articles"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("articlesync edit"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("\(replica.program) edit"), "\(refused.stderr)")
         #expect(try replica.list().count == 2, "nothing was imported")
 
         let title = try replica.list()[0].title
@@ -213,7 +213,7 @@ import Testing
         let refused = try replica.run(["add", folder])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("\(fileA) was added to this replica before (or written from it) as article \(id)"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("`articlesync edit \(id) --file \(fileA)` saves its changes"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("`\(replica.program) edit \(id) --file \(fileA)` saves its changes"), "\(refused.stderr)")
         #expect(try replica.list().count == 3, "nothing was imported")
 
         #expect(try replica.ok(["edit", id, "--file", fileA]).contains("saved \(id)"))
@@ -251,7 +251,7 @@ import Testing
         #expect(again.status == 1)
         #expect(again.stdout == "exported 1 articles to \(exported)\n")
         #expect(again.stderr.contains("kept 1 file(s) that hold changes this replica does not have"), "\(again.stderr)")
-        #expect(again.stderr.contains("\(file): edited since this replica wrote it; `articlesync edit \(id.prefix(8)) --file \(file)` saves it"),
+        #expect(again.stderr.contains("\(file): edited since this replica wrote it; `\(replica.program) edit \(id.prefix(8)) --file \(file)` saves it"),
                 "\(again.stderr)")
         #expect(try String(contentsOfFile: file, encoding: .utf8).contains("Paragraf baru dari berkas."))
 
@@ -277,7 +277,7 @@ import Testing
             let refused = try b.run(["edit", first, "--file", file])
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("\(file) holds article \(second) (\"\(try b.list()[1].title)\"), not \(first)"), "\(refused.stderr)")
-            #expect(refused.stderr.contains("`articlesync edit \(second) --file \(file)` saves it to its own article"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("`\(b.program) edit \(second) --file \(file)` saves it to its own article"), "\(refused.stderr)")
             #expect(try b.ok(["show", first]) == before)
         }
 

@@ -83,7 +83,7 @@ import Testing
         sync.waitUntilExit()
         #expect(sync.terminationReason == .uncaughtSignal && sync.terminationStatus == SIGINT, "ends as Ctrl-C ends a program (status 130 in a shell)")
         let said = try String(contentsOfFile: errors, encoding: .utf8)
-        #expect(said.contains("interrupted: what was downloaded or sent so far is kept; `articlesync sync` carries on from there"), "\(said)")
+        #expect(said.contains("interrupted: what was downloaded or sent so far is kept; `\(replica.program) sync` carries on from there"), "\(said)")
     }
 
     /// `list --json` prints one article at a time (it held every article in memory, 89 MB for

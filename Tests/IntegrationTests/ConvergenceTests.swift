@@ -102,7 +102,7 @@ import Testing
         let onlyHere = try b.run(["verify"])
         #expect(onlyHere.status == 1)
         #expect(onlyHere.stdout.contains("  \(ids[0])  (changed here, not yet on the server)\n"), "\(onlyHere.stdout)")
-        #expect(onlyHere.stdout.contains("all of them only by local changes: `articlesync sync` sends them"), "\(onlyHere.stdout)")
+        #expect(onlyHere.stdout.contains("all of them only by local changes: `\(b.program) sync` sends them"), "\(onlyHere.stdout)")
 
         try a.ok(["set", String(ids[1].prefix(8)), "--title", "Diubah di A"])
         try a.ok(["sync"])
@@ -134,7 +134,7 @@ import Testing
         #expect(untouched.stderr.contains("conflict markers"))
         // The text is kept for `resolve --file`, as `edit` keeps text it cannot save.
         let kept = b.path + "/.articlesync/unsaved/\(id)-resolution.txt"
-        #expect(untouched.stderr.contains("Your text is kept in \(kept): fix it and run `articlesync resolve \(id) --file \(kept)`"), "\(untouched.stderr)")
+        #expect(untouched.stderr.contains("Your text is kept in \(kept): fix it and run `\(b.program) resolve \(id) --file \(kept)`"), "\(untouched.stderr)")
         #expect(FileManager.default.fileExists(atPath: kept))
         #expect(try b.ok(["conflicts"]).contains(id))
 

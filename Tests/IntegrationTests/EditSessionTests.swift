@@ -114,7 +114,7 @@ import Testing
         let result = try setup.edit(with: editor)
         #expect(result.status == 1)
         #expect(result.stderr.contains("was deleted while you edited it"), "\(result.stderr)")
-        #expect(result.stderr.contains("run `articlesync restore \(setup.id)` first"), "\(result.stderr)")
+        #expect(result.stderr.contains("run `\(setup.replica.program) restore \(setup.id)` first"), "\(result.stderr)")
         #expect(try setup.article.deleted, "still deleted")
         let kept = setup.kept
         try setup.replica.ok(["restore", setup.id])
@@ -129,11 +129,11 @@ import Testing
         let (a, b, id, refused) = try Self.resolveOnB(in: workspace, whileAChangesIt: #"delete "$ID""#)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("was deleted while you edited (a sync); nothing was saved"), "\(refused.stderr)")
-        #expect(refused.stderr.contains("`articlesync resolve \(id) --theirs` keeps it deleted"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("`\(b.program) resolve \(id) --theirs` keeps it deleted"), "\(refused.stderr)")
         #expect(try b.ok(["conflicts"]).contains(id), "still a conflict, for the person to settle")
 
         let kept = b.path + "/.articlesync/unsaved/\(id)-resolution.txt"
-        #expect(try b.ok(["status"]).contains("  \(kept)  `articlesync resolve \(id) --file \(kept)` saves it"))
+        #expect(try b.ok(["status"]).contains("  \(kept)  `\(b.program) resolve \(id) --file \(kept)` saves it"))
         try b.ok(["resolve", id, "--file", kept])
         #expect(!FileManager.default.fileExists(atPath: kept), "a kept text is removed once saved")
         #expect(try b.list()[0].title == "Judul gabungan")
@@ -159,8 +159,8 @@ import Testing
         let unchanged = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": "true"])
         #expect(unchanged.status == 1)
         #expect(unchanged.stderr.contains("the server's version deletes \(id) and this replica edited it"), "\(unchanged.stderr)")
-        #expect(unchanged.stderr.contains("nothing was resolved. `articlesync resolve \(id) --mine` keeps the article"), "\(unchanged.stderr)")
-        #expect(unchanged.stderr.contains("`articlesync resolve \(id) --theirs` keeps it deleted"), "\(unchanged.stderr)")
+        #expect(unchanged.stderr.contains("nothing was resolved. `\(b.program) resolve \(id) --mine` keeps the article"), "\(unchanged.stderr)")
+        #expect(unchanged.stderr.contains("`\(b.program) resolve \(id) --theirs` keeps it deleted"), "\(unchanged.stderr)")
         #expect(try b.ok(["conflicts"]).contains(id), "still a conflict, for the person to settle")
 
         let retitling = try workspace.write("retitle.sh", "#!/bin/sh\nsed -i '3s/.*/Judul yang disimpan/' \"$1\"\n")
@@ -183,7 +183,7 @@ import Testing
         chmod(editor, 0o755)
         let refused = try b.run(["edit", id], environment: ["EDITOR": editor])
         #expect(refused.status == 1)
-        #expect(refused.stderr.contains("article \(id) has an unresolved conflict: settle it first with `articlesync resolve \(id) --edit`"),
+        #expect(refused.stderr.contains("article \(id) has an unresolved conflict: settle it first with `\(b.program) resolve \(id) --edit`"),
                 "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: opened), "the editor was not opened")
         #expect(!FileManager.default.fileExists(atPath: b.path + "/.articlesync/unsaved/\(id).txt"))
@@ -286,7 +286,7 @@ import Testing
 
         // The message went to a closed terminal: `status` names the kept text until it is saved.
         let status = try setup.replica.ok(["status"])
-        #expect(status.contains("1 text(s) kept from edits that were not saved:\n  \(setup.kept)  `articlesync edit \(setup.id) --file \(setup.kept)` saves it"),
+        #expect(status.contains("1 text(s) kept from edits that were not saved:\n  \(setup.kept)  `\(setup.replica.program) edit \(setup.id) --file \(setup.kept)` saves it"),
                 "\(status)")
         let json = try #require(JSONSerialization.jsonObject(with: Data(try setup.replica.ok(["status", "--json"]).utf8)) as? [String: Any])
         #expect(json["articleCount"] as? Int == 1, "the status's own fields stay: \(json)")

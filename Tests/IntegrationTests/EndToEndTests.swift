@@ -55,9 +55,9 @@ import Testing
 
         let edited = try a.run(["edit", id], environment: ["EDITOR": "true"])
         #expect(edited.status == 1)
-        #expect(edited.stderr.contains("is deleted; `articlesync restore \(id)` brings it back"), "\(edited.stderr)")
+        #expect(edited.stderr.contains("is deleted; `\(a.program) restore \(id)` brings it back"), "\(edited.stderr)")
         #expect(try a.list()[0].deleted && !a.list()[0].modified)
-        #expect(try a.ok(["set", id, "--tag", "arsip"]).contains("it is deleted: `articlesync restore \(id)` brings it back"))
+        #expect(try a.ok(["set", id, "--tag", "arsip"]).contains("it is deleted: `\(a.program) restore \(id)` brings it back"))
 
         #expect(try a.ok(["restore", id]).contains("restored \(id)"))
         #expect(try a.ok(["restore", id]).contains("not deleted; nothing to do"))
@@ -77,7 +77,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stderr.contains("expected: \(wrong)"))
         #expect(result.stderr.contains("received: \(workspace.server.fingerprint)"))
-        #expect(result.stderr.contains("articlesync remote trust"))
+        #expect(result.stderr.contains("\(replica.program) remote trust"))
         // Re-pinning the right fingerprint fixes it.
         try replica.ok(["remote", "trust", workspace.server.fingerprint])
         try replica.ok(["sync"])
@@ -145,7 +145,7 @@ import Testing
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("cannot connect to \(address): connection refused; is the server running (`articlesync-server serve`) on port 1?"),
                     "\(refused.stderr)")
-            #expect(refused.stderr.contains("`articlesync remote address HOST:PORT` follows it"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("`\(replica.program) remote address HOST:PORT` follows it"), "\(refused.stderr)")
         }
         let port = try #require(workspace.server.address.split(separator: ":").last)
         #expect(try replica.ok(["remote", "address", "localhost:\(port)"]).contains("now syncing with localhost:\(port)"))
@@ -184,7 +184,7 @@ import Testing
         let result = try reader.run(["sync"])
         #expect(result.status == 3, "the added article stays here: not \"in step\"")
         #expect(result.stdout.contains("this replica's token is read-only: 1 local change(s) not pushed; they stay queued until a write token "
-            + "is put in with `articlesync remote token --token-file FILE`"), "\(result.stdout)")
+            + "is put in with `\(reader.program) remote token --token-file FILE`"), "\(result.stdout)")
         #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("articles=1"))
         // `collection` and `token` alone list (before, "Unknown option '--data'").
         #expect(try workspace.server.admin(["collection"]).stdout == workspace.server.admin(["collection", "list"]).stdout)

@@ -32,8 +32,8 @@ import Testing
         let id = String(try replica.list()[0].id.prefix(8))
         let refused = try replica.run(["edit", id], environment: ["EDITOR": "sh -c ': > \"$1\"' editor"])
         let kept = "'\(spaced)/.articlesync/unsaved/\(id).txt'"
-        #expect(refused.stderr.contains("run `articlesync edit \(id) --file \(kept)`"), "\(refused.stderr)")
-        #expect(try replica.ok(["status"]).contains("`articlesync edit \(id) --file \(kept)` saves it"))
+        #expect(refused.stderr.contains("run `\(replica.program) edit \(id) --file \(kept)`"), "\(refused.stderr)")
+        #expect(try replica.ok(["status"]).contains("`\(replica.program) edit \(id) --file \(kept)` saves it"))
     }
 
     /// Before, a second edit of an article that could not be saved wrote over the text the first
@@ -50,13 +50,13 @@ import Testing
         let second = try edit("kedua")
         let secondKept = setup.replica.path + "/.articlesync/unsaved/\(setup.id).2.txt"
         #expect(second.status == 1)
-        #expect(second.stderr.hasPrefix("note: text kept from an earlier edit waits in \(setup.kept); `articlesync edit \(setup.id) --file \(setup.kept)` saves it"),
+        #expect(second.stderr.hasPrefix("note: text kept from an earlier edit waits in \(setup.kept); `\(setup.replica.program) edit \(setup.id) --file \(setup.kept)` saves it"),
                 "\(second.stderr)")
         #expect(second.stderr.contains("Your text is kept in \(secondKept)"), "\(second.stderr)")
         #expect(try String(contentsOfFile: setup.kept, encoding: .utf8) == "kerja panjang pertama\n")
         #expect(try String(contentsOfFile: secondKept, encoding: .utf8) == "kedua\n")
         let status = try setup.replica.ok(["status"])
-        #expect(status.contains("2 text(s) kept") && status.contains("`articlesync edit \(setup.id) --file \(secondKept)` saves it"), "\(status)")
+        #expect(status.contains("2 text(s) kept") && status.contains("`\(setup.replica.program) edit \(setup.id) --file \(secondKept)` saves it"), "\(status)")
         let firstListed = try #require(status.range(of: "\(setup.kept)  `")), secondListed = try #require(status.range(of: "\(secondKept)  `"))
         #expect(firstListed.lowerBound < secondListed.lowerBound, "in the order they were kept: \(status)")
 

@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
 
@@ -54,6 +55,10 @@ final class Workspace {
 /// The `articlesync` CLI pointed at one replica with -C.
 struct ReplicaCLI {
     let path: String
+
+    /// How the program's messages name a command on this replica: `articlesync -C PATH`, PATH quoted
+    /// for the shell (see `SuggestedCommands`).
+    var program: String { "articlesync -C \(ShellWord.quoted(path))" }
 
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> CommandResult {
