@@ -97,18 +97,24 @@ extension Replica {
         }
     }
 
+    /// `status`'s counts, each answered from an index (the id's, and `article_deleted`, which
+    /// holds only tombstones): with the bodies in the table's leaf pages (see `Replica.pageSize`),
+    /// one pass over the table read the whole collection: `status` of 20,000 articles took 33 ms
+    /// instead of 15 with the file in the page cache, 122 ms instead of 79 with nothing cached
+    /// (release builds, alternating runs).
+    static let countingSQL = (all: "SELECT COUNT(*) FROM article", deleted: "SELECT COUNT(*) FROM article WHERE isDeleted = 1")
+
     public func status() throws -> ReplicaStatus {
         try pool.read { db in
             let state = try Self.syncState(db)
             let rejected = try Row.fetchAll(db, sql: "SELECT articleID, rejectedReason FROM outbox WHERE rejectedReason IS NOT NULL ORDER BY position")
-            // One pass over the articles for both counts: with bodies in the leaf pages (see
-            // `Replica.pageSize`) a scan reads the whole table.
-            let counts = try Row.fetchOne(db, sql: "SELECT COUNT(*) FILTER (WHERE isDeleted = 0), COUNT(*) FILTER (WHERE isDeleted = 1) FROM article")
+            let all = try Int.fetchOne(db, sql: Self.countingSQL.all) ?? 0
+            let deleted = try Int.fetchOne(db, sql: Self.countingSQL.deleted) ?? 0
             return ReplicaStatus(
                 server: state.server,
                 collection: state.collection,
-                articleCount: counts?[0] ?? 0,
-                deletedCount: counts?[1] ?? 0,
+                articleCount: all - deleted,
+                deletedCount: deleted,
                 pendingChanges: try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT articleID) FROM outbox") ?? 0,
                 rejectedChanges: try rejected.map { try .init(articleID: $0.decode(forColumn: "articleID"), reason: $0.decode(forColumn: "rejectedReason")) },
                 conflicts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM conflict") ?? 0,

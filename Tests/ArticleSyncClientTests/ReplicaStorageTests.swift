@@ -204,4 +204,34 @@ import Testing
         #expect(try replica.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
         #expect(try replica.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
     }
+
+    /// `status` counts from indexes: with the bodies in the table's pages, the one pass over the
+    /// table it made read the whole collection. A replica of the version before, holding a
+    /// tombstone, gets the index of deleted articles when it is opened, and counts the same.
+    @Test func statusCountsFromIndexesAlsoAfterTheMigration() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = directory + "/replica.sqlite"
+        var articles = Self.articles(3)
+        articles[1].isDeleted = true
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Replica.migrator.migrate(queue, upTo: "v4 file origins")
+            try queue.write { db in for article in articles { try Replica.store(article, db) } }
+        }
+        let replica = try Replica(path: path)
+        try replica.configure(server: "127.0.0.1:7443", collection: "articles", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
+        var status = try replica.status()
+        #expect(status.articleCount == 2 && status.deletedCount == 1)
+        _ = try replica.update(articles[0].idString) { $0.isDeleted = true }
+        _ = try replica.update(articles[1].idString) { $0.isDeleted = false }
+        _ = try replica.add(Self.articles(1))
+        status = try replica.status()
+        #expect(status.articleCount == 3 && status.deletedCount == 1)
+
+        for sql in [Replica.countingSQL.all, Replica.countingSQL.deleted] {
+            let plan = try replica.pool.read { db in try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String } }
+            #expect(plan.count == 1 && plan[0].contains("USING COVERING INDEX"), "\(sql): \(plan)")
+        }
+    }
 }
