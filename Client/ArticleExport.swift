@@ -68,8 +68,8 @@ public enum ArticleExport {
         }
         outcome.exported = origins.count
         // So that `edit --file` can tell a file that went stale from one that did not; a kept file
-        // keeps its note.
-        try replica.noteExport(origins, keeping: outcome.kept.map { FileOrigin.key($0.path) })
+        // keeps its note. A replica read from read-only media cannot note anything.
+        if !replica.isReadOnly { try replica.noteExport(origins, keeping: outcome.kept.map { FileOrigin.key($0.path) }) }
         return outcome
     }
 

@@ -195,7 +195,24 @@ public struct ReplicaDirectory: Sendable {
                 + "short, a failing disk?). Make a new replica with `articlesync init` in another directory; its `sync` brings the "
                 + "server's articles. Edits this replica had not sent cannot be recovered from it.")
         }
-        return try Replica(path: databasePath)
+        do {
+            return try Replica(path: databasePath)
+        } catch where Replica.isOnReadOnlyFileSystem(metadataPath) {
+            throw ReplicaError("the replica is on a read-only file system (a snapshot, a disk mounted read-only), where this command, "
+                + "which may write, cannot run; `list`, `show`, `status`, `conflicts` and `export` read it there")
+        }
+    }
+
+    /// `open()`, or, when the replica is on a read-only file system, where `open()` fails, the
+    /// replica opened for reading alone (`Replica(readingFrom:)`): for `list`, `show`, `status`,
+    /// `conflicts` and `export`.
+    public func openForReading() throws -> Replica {
+        do {
+            return try open()
+        } catch {
+            guard exists, Replica.isOnReadOnlyFileSystem(metadataPath) else { throw error }
+            return try Replica(readingFrom: databasePath)
+        }
     }
 
     /// The size of the file at `path`, or nil when there is none.

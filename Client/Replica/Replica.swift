@@ -16,6 +16,8 @@ public struct Replica: Sendable {
     /// The database file's page size: `pageSize` for replicas created since it was raised, 4096 for
     /// older ones (SQLite cannot change it in WAL mode). The WAL limits below are in bytes.
     let pageSize: Int
+    /// Opened from read-only media for reading alone (see `Replica(readingFrom:)`): writes fail.
+    public let isReadOnly: Bool
 
     /// Opens the replica database at `path` (creating and migrating it when needed).
     public init(path: String) throws {
@@ -35,6 +37,7 @@ public struct Replica: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(Self.pageCacheBytes / 1024)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        isReadOnly = false
         // An edit must survive power loss. GRDB sets synchronous=NORMAL on the writer when it turns
         // WAL on, after prepareDatabase has run, so FULL is set here, on the one connection that writes.
         pageSize = try pool.writeWithoutTransaction { db in
@@ -73,6 +76,10 @@ public struct Replica: Sendable {
 
     /// Closes the database now rather than when the last copy of this value goes.
     public func close() throws {
+        // Readers first: GRDB's `close()` closes the writer first, and the last connection to
+        // close, a read-only one, could not checkpoint and delete the WAL, which `init` then left
+        // in every new replica, and a replica closed this way kept its latest commits in it.
+        pool.releaseMemory()
         try pool.close()
     }
 

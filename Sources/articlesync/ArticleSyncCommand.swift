@@ -98,6 +98,9 @@ struct ReplicaOptions: ParsableArguments {
     var replicaDirectory: ReplicaDirectory { ReplicaDirectory.enclosing(directory.isEmpty ? "." : directory) }
 
     func open() throws -> Replica { try replicaDirectory.open() }
+
+    /// For commands that only read: also a replica on a read-only file system (a snapshot).
+    func openForReading() throws -> Replica { try replicaDirectory.openForReading() }
 }
 
 /// `--token` or `--token-file`, for `init` and `remote token`.

@@ -17,7 +17,7 @@ extension ArticleSyncCommand {
         }
 
         func run() async throws {
-            let conflicts = try options.open().conflicts()
+            let conflicts = try options.openForReading().conflicts()
             if json {
                 try printJSON(conflicts.map { Entry(id: $0.articleID, title: $0.mine.title, fields: $0.fields, serverVersion: $0.theirs.version) })
                 return

@@ -26,9 +26,13 @@ extension ArticleSyncCommand {
         }
 
         func run() async throws {
-            let replica = try options.open()
+            let replica = try options.openForReading()
             let outcome = try ArticleExport.write(replica, to: target)
             print("exported \(outcome.exported) articles to \(target)")
+            if replica.isReadOnly {
+                printError("note: the replica is on a read-only file system, so these files are not noted in it (`edit --file` uses "
+                    + "such notes to refuse a file that went stale)")
+            }
             guard !outcome.kept.isEmpty else { return }
             printError("kept \(outcome.kept.count) file(s) that hold changes this replica does not have, instead of replacing them:")
             for file in outcome.kept.prefix(Self.keptListed) {

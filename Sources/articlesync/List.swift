@@ -23,7 +23,7 @@ extension ArticleSyncCommand {
         }
 
         func run() async throws {
-            let replica = try options.open()
+            let replica = try options.openForReading()
             let modified = try replica.locallyModifiedIDs()
             if json {
                 // Source and tags live only in the article's text, so JSON reads every article: one

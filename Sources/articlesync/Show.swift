@@ -18,7 +18,7 @@ extension ArticleSyncCommand {
         }
 
         func run() async throws {
-            let replica = try options.open()
+            let replica = try options.openForReading()
             let fullID = try replica.resolveID(id)
             if conflict {
                 guard let record = try replica.conflicts().first(where: { $0.articleID == fullID }) else {

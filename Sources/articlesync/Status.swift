@@ -10,7 +10,7 @@ extension ArticleSyncCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let replica = try options.open()
+            let replica = try options.openForReading()
             let status = try replica.status()
             let kept = UnsavedText.waiting(in: options.replicaDirectory).map { KeptText(name: $0, in: options.replicaDirectory) }
             if json {

@@ -234,4 +234,53 @@ import Testing
             #expect(plan.count == 1 && plan[0].contains("USING COVERING INDEX"), "\(sql): \(plan)")
         }
     }
+
+    /// A replica on read-only media (a snapshot) is read through `immutable=1`, also one made
+    /// before the last migration when that only adds an index; one that would need its tables
+    /// rebuilt, or whose WAL holds changes, is refused with what to do, and nothing can be written.
+    @Test func aReplicaIsReadFromReadOnlyMediaOrRefusedWithWhatToDo() throws {
+        defer { cleanUp() }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let configure = { (replica: Replica) in
+            try replica.configure(server: "127.0.0.1:7443", collection: "articles", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
+        }
+        var articles = Self.articles(3)
+        articles[2].isDeleted = true
+        for (name, lastMigration) in [("v4", "v4 file origins"), ("v1", "v1")] {
+            let path = directory + "/\(name).sqlite"
+            do {
+                let queue = try DatabaseQueue(path: path)
+                try Replica.migrator.migrate(queue, upTo: lastMigration)
+                try queue.write { db in
+                    try db.execute(sql: "INSERT INTO syncState (id, server, collection, fingerprint, clientID) VALUES (1, 's', 'articles', 'f', 'c')")
+                    for article in articles { try Replica.store(article, db) }
+                }
+                try queue.close()
+            }
+            guard name == "v4" else {
+                let refusal = try #require(throws: ReplicaError.self) { try Replica(readingFrom: path) }
+                #expect(refusal.message.contains("was last used by an older articlesync"), "\(refusal.message)")
+                continue
+            }
+            let replica = try Replica(readingFrom: path)
+            #expect(replica.isReadOnly)
+            let status = try replica.status()
+            #expect(status.articleCount == 2 && status.deletedCount == 1)
+            #expect(try replica.article(articles[0].idString)?.title == articles[0].title)
+            #expect(throws: (any Error).self) { try replica.add(Self.articles(1)) }
+            try replica.close()
+            #expect(try DatabaseQueue(path: path).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM article") } == 3, "nothing written")
+        }
+
+        // A WAL that holds changes (a snapshot taken while a command ran) is not skipped over.
+        let path = directory + "/replica.sqlite"
+        let writer = try Replica(path: path)
+        try configure(writer)
+        _ = try writer.add(Self.articles(1))
+        let refusal = try #require(throws: ReplicaError.self) { try Replica(readingFrom: path) }
+        #expect(refusal.message.contains("its write-ahead log (\(path)-wal) still holds changes"), "\(refusal.message)")
+        // Closed, the replica leaves no WAL (see `Replica.close`), and reads the same.
+        try writer.close()
+        #expect(try Replica(readingFrom: path).summaries().count == 1)
+    }
 }
