@@ -236,7 +236,7 @@ public struct ReplicaDirectory: Sendable {
 }
 
 /// `HOST:PORT` as given to `init --server`.
-public struct ServerAddress: Sendable, Equatable {
+public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
     public var host: String
     public var port: Int
 
@@ -266,6 +266,10 @@ public struct ServerAddress: Sendable, Equatable {
         self.host = host
         self.port = port
     }
+
+    /// HOST:PORT as it is typed, an IPv6 literal in brackets: "::1:7443" reads as a port of
+    /// another address, and pasted into `remote address` it is refused.
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
     /// An IPv4 or IPv6 literal rather than a name: a CA-checked certificate names hosts, not these.
     var isIPAddress: Bool { host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." } }

@@ -8,7 +8,7 @@ extension ReplicaError {
     /// SocketAddressError.UnknownHost: …") say neither, and a name that does not resolve was
     /// answered as if the server were down.
     static func connectFailure(_ error: any Error, to address: ServerAddress) -> ReplicaError {
-        let target = "\(address.host):\(address.port)"
+        let target = "\(address)"
         let moved = "if the server moved, `articlesync remote address HOST:PORT` follows it"
         // A host name goes through Happy Eyeballs, which wraps what went wrong.
         var cause = error

@@ -153,7 +153,7 @@ public struct ServerConnection: ServerRequester {
             } catch {
                 // Given up for silence, the request sees only a closed channel or a missing answer.
                 if silence.fellSilent {
-                    throw ReplicaError("the server at \(address.host):\(address.port) sent nothing for \(silence.limit.components.seconds) s, "
+                    throw ReplicaError("the server at \(address) sent nothing for \(silence.limit.components.seconds) s, "
                         + "so the connection was given up: is the server stopped or overloaded, or is the network dropping packets? "
                         + "Nothing half-done was kept; run the command again.")
                 }
@@ -168,7 +168,7 @@ public struct ServerConnection: ServerRequester {
                 // uncleanShutdown) or the network.
                 if heardFromServer.withLockedValue({ $0 }) {
                     // No "run it again" and no full stop: `sync --watch` adds "; retrying in …" itself.
-                    throw ReplicaError("the connection to \(address.host):\(address.port) ended part way (\(cause)): the server stopped or "
+                    throw ReplicaError("the connection to \(address) ended part way (\(cause)): the server stopped or "
                         + "restarted, or the network dropped it; everything received or acknowledged before that is kept")
                 }
                 throw Self.explain(cause, trust: trust, address: address, received: observedFingerprint.withLockedValue { $0 },
@@ -190,7 +190,7 @@ public struct ServerConnection: ServerRequester {
     /// Turns a failed connection (usually a refused handshake) into a sentence that says what
     /// went wrong and what to do.
     static func explain(_ error: any Error, trust: ServerTrust, address: ServerAddress, received: String?, hasClientCertificate: Bool) -> ReplicaError {
-        let server = "\(address.host):\(address.port)"
+        let server = "\(address)"
         if case .fingerprint(let pinned) = trust, let received, received != pinned.lowercased() {
             return ReplicaError("""
                 the server's certificate has changed, so the connection was refused.

@@ -12,6 +12,16 @@ import Testing
         }
     }
 
+    /// Messages name the server as it is typed: "cannot connect to ::1:7443" was one, which reads
+    /// as port 7443 of an address that does not exist, and `remote address` refuses it pasted.
+    @Test func anAddressIsShownAsItIsTypedIPv6InBrackets() throws {
+        for text in ["127.0.0.1:7443", "sync.example.org:443", "[::1]:7443", "[fe80::1%eth0]:7443"] {
+            let shown = "\(try ServerAddress(parsing: text))"
+            #expect(shown == text)
+            #expect(try ServerAddress(parsing: shown) == ServerAddress(parsing: text))
+        }
+    }
+
     /// Before, a pasted URL was accepted and every sync failed to find the host "https://…".
     @Test(arguments: [
         ("https://127.0.0.1:7443", "is a URL; give the server as HOST:PORT, without a scheme or path: 127.0.0.1:7443"),
