@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArticleSyncServer
+import ArticleSyncShared
 
 @main
 struct ServerCommand: AsyncParsableCommand {
@@ -12,6 +13,7 @@ struct ServerCommand: AsyncParsableCommand {
 
             The other subcommands work on the same data directory, also while the server runs.
             """,
+        version: "articlesync-server \(ArticleSyncVersion.description)",
         subcommands: [Serve.self, Fingerprint.self, CollectionCommand.self, TokenCommand.self, Backup.self, Check.self, Status.self]
     )
 

@@ -14,6 +14,7 @@ struct ArticleSyncCommand: AsyncParsableCommand {
 
             Try `articlesync demo` for a tour on a throwaway server.
             """,
+        version: "articlesync \(ArticleSyncVersion.description)",
         subcommands: [
             Demo.self, Init.self, Add.self, List.self, Show.self, Edit.self, SetFields.self, Delete.self, Restore.self,
             Export.self, Status.self, Sync.self, Conflicts.self, Resolve.self, Verify.self, Remote.self,

@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
 import Testing
@@ -188,6 +189,18 @@ import Testing
         }
         let help = try runProgram(Products.client, ["-C", directory, "help", "list"])
         #expect(help.status == 0 && help.stdout.contains("USAGE: articlesync list"), "\(help.stderr)")
+    }
+
+    /// A fault report, or an older articlesync refusing a replica a newer one migrated, needs to
+    /// say which build it came from; before, `--version` was "Unknown option".
+    @Test func bothProgramsSayTheirReleaseAndProtocol() throws {
+        let expected = "\(ArticleSyncVersion.release) (protocol \(articleSyncProtocolVersion))\n"
+        for (program, arguments, name) in [(Products.client, ["--version"], "articlesync"),
+                                           (Products.client, ["-C", FileManager.default.temporaryDirectory.path, "--version"], "articlesync"),
+                                           (Products.server, ["--version"], "articlesync-server")] {
+            let result = try runProgram(program, arguments)
+            #expect(result.status == 0 && result.stdout == "\(name) \(expected)", "\(name) \(arguments): \(result.stdout)\(result.stderr)")
+        }
     }
 
     /// `serve` refuses what it cannot honour before it starts. Before, a mistyped --log-level was
