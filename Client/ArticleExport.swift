@@ -45,7 +45,7 @@ public enum ArticleExport {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ReplicaError("cannot create the directory \(directory): \(ReplicaError.reason(error))")
+            throw ReplicaError("cannot create the directory \(directory): \(FileFailure.reason(error))")
         }
         var origins: [FileOrigin] = []
         var outcome = Outcome()

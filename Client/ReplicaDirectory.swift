@@ -72,7 +72,7 @@ public struct ReplicaDirectory: Sendable {
             do {
                 try FileManager.default.createDirectory(atPath: staging.metadataPath, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
-                throw ReplicaError("cannot create \(staging.metadataPath): \(ReplicaError.reason(error))")
+                throw ReplicaError("cannot create \(staging.metadataPath): \(FileFailure.reason(error))")
             }
             try Self.writePrivate(Data((token + "\n").utf8), to: staging.tokenPath)
             if let authority { try Self.writePrivate(authority, to: staging.certificateAuthorityPath) }

@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import Foundation
 import GRDB
 
@@ -27,7 +28,7 @@ extension ReplicaError {
         if (error as NSError).domain == NSCocoaErrorDomain {
             let failure = error as NSError
             let path = failure.userInfo[NSFilePathErrorKey] as? String ?? (failure.userInfo[NSURLErrorKey] as? URL)?.path
-            return ReplicaError("a file operation failed\(path.map { " on \($0)" } ?? ""): \(reason(error))")
+            return ReplicaError("a file operation failed\(path.map { " on \($0)" } ?? ""): \(FileFailure.reason(error))")
         }
         guard let error = error as? DatabaseError else { return error }
         let sqlite = "SQLite: \(error.message ?? "error \(error.resultCode.rawValue)")"
@@ -51,17 +52,6 @@ extension ReplicaError {
         default:
             return error
         }
-    }
-
-    /// Why a Foundation file operation failed, in the system's words ("No such file or directory")
-    /// rather than Foundation's ("The operation could not be completed. The file doesn’t exist.").
-    public static func reason(_ error: any Error) -> String {
-        let failure = error as NSError
-        // Foundation on Linux keeps a Swift POSIXError there, which `as? NSError` does not match.
-        if let underlying = failure.userInfo[NSUnderlyingErrorKey] as? any Error, (underlying as NSError).domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32((underlying as NSError).code)))
-        }
-        return failure.localizedDescription
     }
 
     static func damaged(_ detail: String) -> ReplicaError {

@@ -25,7 +25,7 @@ public struct ServerDataDirectory: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ServerSetupError(message: "cannot create the data directory \(path): \(ServerSetupError.reason(error))")
+            throw ServerSetupError(message: "cannot create the data directory \(path): \(FileFailure.reason(error))")
         }
     }
 

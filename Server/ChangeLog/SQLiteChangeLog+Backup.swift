@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import Foundation
 import GRDB
 
@@ -35,7 +36,7 @@ extension SQLiteChangeLog {
             throw error
         } catch {
             // Foundation's errors (the copy cannot be moved into place) print as an NSError dump.
-            throw AdminError("the backup to \(path) failed: \(error is DatabaseError ? "\(error)" : ServerSetupError.reason(error)); nothing was written")
+            throw AdminError("the backup to \(path) failed: \(error is DatabaseError ? "\(error)" : FileFailure.reason(error)); nothing was written")
         }
     }
 }

@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import Foundation
 
 /// Files holding secrets (private keys): created 0600 from the start, never readable by others.
@@ -16,7 +17,7 @@ enum SecretFile {
         do {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
         } catch {
-            throw ServerSetupError(message: "cannot read \(path): \(ServerSetupError.reason(error))")
+            throw ServerSetupError(message: "cannot read \(path): \(FileFailure.reason(error))")
         }
         let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? 0
         if mode & 0o077 != 0 {

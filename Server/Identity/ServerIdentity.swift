@@ -105,15 +105,4 @@ public struct ServerSetupError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(message: String) { self.message = message }
     public var description: String { message }
-
-    /// Why a Foundation file operation failed, in the system's words ("Permission denied") rather
-    /// than Foundation's ("The operation could not be completed. The file doesn’t exist."). Foundation
-    /// on Linux keeps a Swift POSIXError as the underlying error, which `as? NSError` does not match.
-    static func reason(_ error: any Error) -> String {
-        let failure = error as NSError
-        guard let underlying = failure.userInfo[NSUnderlyingErrorKey] as? any Error, (underlying as NSError).domain == NSPOSIXErrorDomain else {
-            return failure.localizedDescription
-        }
-        return String(cString: strerror(Int32((underlying as NSError).code)))
-    }
 }

@@ -211,7 +211,7 @@ extension ArticleSyncCommand {
             do {
                 names = try FileManager.default.contentsOfDirectory(atPath: path)
             } catch {
-                throw ValidationError("cannot read the directory \(path): \(ReplicaError.reason(error))")
+                throw ValidationError("cannot read the directory \(path): \(FileFailure.reason(error))")
             }
             var files: [String] = [], subdirectories = 0
             for name in names.sorted() where !name.hasPrefix(".") {

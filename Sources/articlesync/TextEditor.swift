@@ -62,7 +62,7 @@ enum TextEditor {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try Data(text.utf8).write(to: file)
         } catch {
-            throw ReplicaError("cannot write the text for the editor to \(file.path) (\(ReplicaError.reason(error))): set TMPDIR to a folder "
+            throw ReplicaError("cannot write the text for the editor to \(file.path) (\(FileFailure.reason(error))): set TMPDIR to a folder "
                 + "you may write to; nothing was changed")
         }
         // Through the shell, so EDITOR may carry arguments ("code --wait"); `exec`, so that the editor

@@ -1,4 +1,5 @@
 import ArticleSyncClient
+import ArticleSyncShared
 import Foundation
 import GRDB
 import Testing
@@ -26,7 +27,7 @@ import Testing
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-\(UUID().uuidString)/inner").path
         let error = try #require(throws: (any Error).self) { try FileManager.default.contentsOfDirectory(atPath: missing) }
         #expect("\(ReplicaError.explaining(error))" == "a file operation failed on \(missing): No such file or directory")
-        #expect(ReplicaError.reason(error) == "No such file or directory")
+        #expect(FileFailure.reason(error) == "No such file or directory")
     }
 
     @Test func otherErrorsAreLeftAsTheyAre() {
