@@ -1,10 +1,11 @@
 import ArgumentParser
 import ArticleSyncClient
 import ArticleSyncShared
+import Foundation
 
 extension ArticleSyncCommand {
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List articles: short id, category, title; * marks local changes not yet synced.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List articles: short id, category, a tab, title; * marks local changes not yet synced.")
 
         @OptionGroup var options: ReplicaOptions
         @Flag(name: [.short, .long], help: "Include deleted articles.") var all = false
@@ -40,8 +41,16 @@ extension ArticleSyncCommand {
             for article in try replica.summaries(includeDeleted: all) {
                 let mark = modified.contains(article.id) ? "*" : " "
                 let deleted = article.isDeleted ? " (deleted)" : ""
-                print("\(article.id.prefix(8)) \(mark) \(article.category)\t\(article.title)\(deleted)")
+                print("\(article.id.prefix(8)) \(mark) \(Self.oneColumn(article.category))\t\(Self.oneColumn(article.title))\(deleted)")
             }
+        }
+
+        /// A field with its tabs shown as spaces: the tab after the category is what scripts split
+        /// on (`cut -f2` for the title), and a tab typed into a field (`set --title $'a\tb'`, which
+        /// the text format allows) moved the title into a third column, or cut it short. JSON keeps
+        /// the field as it is.
+        static func oneColumn(_ field: String) -> String {
+            field.utf8.contains(UInt8(ascii: "\t")) ? field.replacingOccurrences(of: "\t", with: " ") : field
         }
     }
 }

@@ -116,6 +116,21 @@ import Testing
         }
     }
 
+    /// `list` separates category and title with a tab, which scripts split on. Before, a tab typed
+    /// into either (the text format allows one) made a third column, and `cut -f2` cut the title short.
+    @Test func aTabInsideAFieldDoesNotMoveListsColumns() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        try replica.ok(["set", id, "--title", "Judul\tdengan tab", "--category", "Berita\tDunia"])
+        let line = try replica.ok(["list"])
+        #expect(line == "\(id) * Berita Dunia\tJudul dengan tab\n")
+        #expect(line.split(separator: "\t").count == 2)
+        // The article itself keeps its tabs.
+        #expect(try replica.list().first?.title == "Judul\tdengan tab")
+        #expect(try replica.ok(["show", id]).hasPrefix("Berita\tDunia\n\nJudul\tdengan tab\n"))
+    }
+
     /// Runs `articlesync` on `replica` with stdout as given; its status, or nil if it was still
     /// running after 20 s (then it is killed).
     static func run(_ replica: ReplicaCLI, _ arguments: [String], stdout: FileHandle, stderr: String) throws -> Int32? {
