@@ -267,9 +267,8 @@ public struct ServerAddress: Sendable, Equatable, CustomStringConvertible {
         self.port = port
     }
 
-    /// HOST:PORT as it is typed, an IPv6 literal in brackets: "::1:7443" reads as a port of
-    /// another address, and pasted into `remote address` it is refused.
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// As it is typed (`HostAndPort`): messages name the server this way.
+    public var description: String { HostAndPort.text(host: host, port: port) }
 
     /// An IPv4 or IPv6 literal rather than a name: a CA-checked certificate names hosts, not these.
     var isIPAddress: Bool { host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." } }

@@ -89,14 +89,18 @@ public struct SyncServer: Service {
                     }
                 }
         } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            throw ServerSetupError(message: "cannot listen on \(configuration.host):\(configuration.port): the address is in use (another "
+            throw ServerSetupError(message: "cannot listen on \(HostAndPort.text(host: configuration.host, port: configuration.port)): the address is in use (another "
                 + "articlesync-server, or another program, listens there); stop it, or pick another port with --listen")
+        } catch let error as IOError {
+            // In the system's words: NIO's own say "bind(descriptor:ptr:bytes:): … (errno: 99)".
+            throw ServerSetupError(message: "cannot listen on \(HostAndPort.text(host: configuration.host, port: configuration.port)): "
+                + "\(String(cString: strerror(error.errnoCode))); check the address given to --listen")
         } catch {
-            throw ServerSetupError(message: "cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw ServerSetupError(message: "cannot listen on \(HostAndPort.text(host: configuration.host, port: configuration.port)): \(error)")
         }
         if let address = listener.channel.localAddress {
             logger.info("listening", metadata: ["address": "\(address)", "fingerprint": "\(identity.fingerprint)"])
-            registry.setListening("\(configuration.host):\(address.port ?? configuration.port)")
+            registry.setListening(HostAndPort.text(host: configuration.host, port: address.port ?? configuration.port))
             await onListening(address.port ?? configuration.port)
         }
         let storeIdentity = try await store.identity()

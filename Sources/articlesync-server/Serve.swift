@@ -1,5 +1,6 @@
 import ArgumentParser
 import ArticleSyncServer
+import ArticleSyncShared
 import Logging
 import Foundation
 
@@ -84,8 +85,8 @@ extension ServerCommand {
             try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate, logger: logger) { fingerprint, boundPort in
                 // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
                 // A stdout nobody reads (closed) must not stop the server: FileHandle's write(_:) would.
-                let shownHost = host.contains(":") ? "[\(host)]" : host
-                try? FileHandle.standardOutput.write(contentsOf: Data("fingerprint \(fingerprint)\nlistening on \(shownHost):\(boundPort)\n".utf8))
+                let listening = HostAndPort.text(host: host, port: boundPort)
+                try? FileHandle.standardOutput.write(contentsOf: Data("fingerprint \(fingerprint)\nlistening on \(listening)\n".utf8))
             }
         }
 

@@ -232,6 +232,12 @@ import Testing
             #expect(result.status == 64, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
+        // An address this machine does not have (with or without IPv6): named as typed, in brackets,
+        // and in the system's words. Before, "cannot listen on ::2:0: bind(descriptor:ptr:bytes:): …".
+        let unbound = try runProgram(Products.server, ["serve", "--data", data, "--listen", "[::2]:0"], timeout: 30)
+        #expect(unbound.status == 1, "\(unbound.stderr)")
+        #expect(unbound.stderr.contains("cannot listen on [::2]:0: "), "\(unbound.stderr)")
+        #expect(unbound.stderr.contains("check the address given to --listen") && !unbound.stderr.contains("errno"), "\(unbound.stderr)")
     }
 
     /// The README's first command: the whole path on a throwaway server, its folder removed after.

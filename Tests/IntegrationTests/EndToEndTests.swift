@@ -147,6 +147,10 @@ import Testing
                     "\(refused.stderr)")
             #expect(refused.stderr.contains("`\(replica.program) remote address HOST:PORT` follows it"), "\(refused.stderr)")
         }
+        // An IPv6 server is named as typed, in brackets ("::1:1" read as port 1 of another address);
+        // whether this machine has IPv6 decides only the reason that follows.
+        try replica.ok(["remote", "address", "[::1]:1"])
+        #expect(try replica.run(["sync"]).stderr.contains("cannot connect to [::1]:1: "))
         let port = try #require(workspace.server.address.split(separator: ":").last)
         #expect(try replica.ok(["remote", "address", "localhost:\(port)"]).contains("now syncing with localhost:\(port)"))
         #expect(try replica.ok(["remote", "show"]).contains("server      localhost:\(port)"))
