@@ -4,9 +4,10 @@ import Foundation
 /// What `saveEdit` did.
 public enum EditOutcome: Sendable {
     /// The new state was saved (merged with what changed meanwhile, when `mergedWithChanges`).
-    case saved(Article, mergedWithChanges: Bool)
-    /// The text was saved as it was read: nothing to do.
-    case unchanged
+    /// `edit` is the edited text alone as the article: what a file holding the text holds.
+    case saved(Article, edit: Article, mergedWithChanges: Bool)
+    /// Nothing to do: the text was saved as it was read, or the article already holds its changes.
+    case unchanged(edit: Article)
     /// The article changed while it was edited, and the two edits overlap: nothing was saved.
     /// `text` is the merge attempt in the article format with conflict blocks; edit it from `current`.
     case overlapping(current: Article, text: String)
@@ -25,10 +26,11 @@ extension Replica {
             var current: Article
             var text: String
         }
+        struct AlreadyHeld: Error {}
         // Saved as it was read: whatever changed meanwhile stays, and nothing is queued.
         var asRead = opened
         Self.setContent(of: &asRead, to: ArticleText.normalized(edited))
-        if asRead.hasSameContent(as: opened) { return .unchanged }
+        if asRead.hasSameContent(as: opened) { return .unchanged(edit: asRead) }
         do {
             let saved = try update(id) { current in
                 if current.hasSameContent(as: opened) {
@@ -41,15 +43,20 @@ extension Replica {
                 guard result.isClean else {
                     throw Overlap(current: current, text: ConflictText.render(base: opened, mine: mine, theirs: current, result: result))
                 }
+                // A file saved a second time, say: saying "saved" would be news of nothing.
+                let before = current
                 Self.setContent(of: &current, to: result.article)
+                if ArticleText.normalized(current).hasSameContent(as: before) { throw AlreadyHeld() }
             }
             // What saving the text alone would have stored; anything else came from the merge.
             var textAlone = saved
             Self.setContent(of: &textAlone, to: ArticleText.normalized(edited))
             let merged = !saved.hasSameContent(as: textAlone)
-            return .saved(saved, mergedWithChanges: merged)
+            return .saved(saved, edit: textAlone, mergedWithChanges: merged)
         } catch let overlap as Overlap {
             return .overlapping(current: overlap.current, text: overlap.text)
+        } catch is AlreadyHeld {
+            return .unchanged(edit: asRead)
         }
     }
 

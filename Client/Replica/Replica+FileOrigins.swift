@@ -8,17 +8,30 @@ public struct FileOrigin: Sendable, Equatable {
     public var path: String
     public var articleID: String
     public var contentHash: String
+    /// The article as it was when the file was written, for the single files `edit` writes (text
+    /// it kept, a file it saved): `edit --file` merges such a file with what changed since, with
+    /// this as the common ancestor. Exports and the files `add` reads are noted without it: their
+    /// thousands of copies would double the replica, and the article table holds the same text
+    /// until it changes.
+    public var article: Article?
 
     public init(path: String, articleID: String, contentHash: String) {
         self.init(key: FileOrigin.key(path), articleID: articleID, contentHash: contentHash)
     }
 
+    /// A file written from `article` as it is now, noted with a copy of it (see `article`).
+    public init(path: String, writtenFrom article: Article) {
+        self.init(key: FileOrigin.key(path), articleID: article.idString, contentHash: article.contentHash)
+        self.article = article
+    }
+
     /// With `key` already spelled as `key(_:)` spells it (an export spells its folder once, not
     /// each of its 20,000 files: resolving a path costs Foundation tens of microseconds).
-    init(key: String, articleID: String, contentHash: String) {
+    init(key: String, articleID: String, contentHash: String, article: Article? = nil) {
         path = key
         self.articleID = articleID
         self.contentHash = contentHash
+        self.article = article
     }
 
     /// One spelling per file: absolute, symbolic links resolved.
@@ -52,8 +65,10 @@ extension Replica {
     }
 
     static func insert(_ origins: [FileOrigin], fromExport: Bool, _ db: Database) throws {
-        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fileOrigin (path, articleID, contentHash, fromExport) VALUES (?, ?, ?, ?)")
-        for origin in origins { try statement.execute(arguments: [origin.path, origin.articleID, origin.contentHash, fromExport]) }
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO fileOrigin (path, articleID, contentHash, fromExport, state) VALUES (?, ?, ?, ?, ?)")
+        for origin in origins {
+            try statement.execute(arguments: [origin.path, origin.articleID, origin.contentHash, fromExport, origin.article.map(encode)])
+        }
     }
 
     /// The origins of those of `keys` (spelled as `FileOrigin.key` spells them) whose article this
@@ -75,13 +90,21 @@ extension Replica {
         }
     }
 
-    /// What the file at `path` was written from, when this replica wrote it.
+    /// What the file at `path` was written from, when this replica wrote it, with the article as
+    /// it was then where it was noted (`FileOrigin.article`).
     public func fileOrigin(of path: String) throws -> FileOrigin? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT path, articleID, contentHash FROM fileOrigin WHERE path = ?", arguments: [FileOrigin.key(path)]).map {
-                try FileOrigin(key: $0.decode(forColumn: "path"), articleID: $0.decode(forColumn: "articleID"),
-                               contentHash: $0.decode(forColumn: "contentHash"))
+            let sql = "SELECT path, articleID, contentHash, state FROM fileOrigin WHERE path = ?"
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: [FileOrigin.key(path)]) else { return nil }
+            var origin = try FileOrigin(key: row.decode(forColumn: "path"), articleID: row.decode(forColumn: "articleID"),
+                                        contentHash: row.decode(forColumn: "contentHash"))
+            // A copy that does not decode, or is not what the note says, is as good as none: the
+            // file is then refused, as one noted without a copy is, instead of merged from a wrong base.
+            if let state: Data = row["state"], let article = try? Self.decode(state),
+               article.idString == origin.articleID, article.contentHash == origin.contentHash {
+                origin.article = article
             }
+            return origin
         }
     }
 

@@ -47,8 +47,9 @@ extension Replica {
         isReadOnly = true
     }
 
-    /// Migrations that add only what makes reads faster (an index): a replica without them reads the same.
-    static let migrationsReadsDoNotNeed: Set<String> = ["v5 deleted articles index"]
+    /// Migrations that add only what makes reads faster (an index), or what only a writing command
+    /// reads (the copies `edit --file` merges from): a replica without them reads the same.
+    static let migrationsReadsDoNotNeed: Set<String> = ["v5 deleted articles index", "v6 file origin states"]
 
     /// Whether the file system holding `path` is mounted read-only.
     static func isOnReadOnlyFileSystem(_ path: String) -> Bool {

@@ -247,6 +247,11 @@ public struct Replica: Sendable {
         migrator.registerMigration("v5 deleted articles index") { db in
             try db.execute(sql: "CREATE INDEX article_deleted ON article (isDeleted) WHERE isDeleted = 1")
         }
+        // The article as it was when `edit` wrote a single file (kept text, a file it saved), so
+        // that `edit --file` merges the file with later changes instead of refusing it (`FileOrigin.article`).
+        migrator.registerMigration("v6 file origin states") { db in
+            try db.execute(sql: "ALTER TABLE fileOrigin ADD COLUMN state BLOB")
+        }
         return migrator
     }
 

@@ -13,9 +13,10 @@ extension ArticleSyncCommand {
                 with that change as a sync merges; where the two overlap the editor opens again with both versions marked; \
                 if it was deleted meanwhile, nothing is saved (`restore` brings it back). \
                 Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
-                ends with the article's closing {source | tags: …} tag (end it with {} to clear them). --file refuses a file \
-                this replica wrote (an export, kept text) if the article changed after it was written: saving it would undo that change; \
-                it also refuses a file written from another article, or named after one (<id>.txt).
+                ends with the article's closing {source | tags: …} tag (end it with {} to clear them). If the article changed after \
+                the file was written, --file merges text edit kept, or a file it saved before, with that change as above; it \
+                refuses an export or a file add read (saving it would undo that change), and a file written from another \
+                article, or named after one (<id>.txt).
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -43,6 +44,8 @@ extension ArticleSyncCommand {
             // Bytes, not a String: text that is not valid UTF-8 is refused by the parser with its line,
             // and kept as it is, instead of being saved with U+FFFD in place of each bad byte.
             var text: [UInt8]
+            // Whether `opened` is the article as it was when `file` was written, not as it is now.
+            var changedSinceFile = false
             if let file {
                 guard let data = try InputFile.contents(orStandardInput: file, holding: "the article") else {
                     throw ValidationError("cannot read \(file): no such file, or it is not readable")
@@ -53,11 +56,18 @@ extension ArticleSyncCommand {
                     throw Self.anotherArticlesFile(file, holding: other, not: short)
                 }
                 // An export, or text kept here, holds the article as it was then: saved over a later
-                // change (another machine's edit that a sync brought), it would undo it unseen.
+                // change (another machine's edit that a sync brought), it would undo it unseen. A
+                // file noted with the article as it was is an edit of that version, and is merged
+                // with what changed since as an editor's text is; the others are refused.
                 if !force, let origin, origin.articleID == fullID, origin.contentHash != opened.contentHash {
-                    throw ReplicaError("article \(short) changed after \(file) was written from it (a sync, or another edit); saving the file "
-                        + "as it is would undo that change. Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
-                        + "to save the file as it is.")
+                    guard let writtenFrom = origin.article else {
+                        throw ReplicaError("article \(short) changed after \(file) was written from it (a sync, or another edit); saving the file "
+                            + "as it is would undo that change, and the replica keeps no copy of the version an export, or a file `add` read, "
+                            + "was written from to merge it with. Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
+                            + "to save the file as it is.")
+                    }
+                    opened = writtenFrom
+                    changedSinceFile = true
                 }
             } else {
                 let unsaved = unsaved(short, from: opened, replica)
@@ -74,13 +84,14 @@ extension ArticleSyncCommand {
                     throw ReplicaError("\(error); nothing was saved. \(try keep(text, short, from: opened, replica))")
                 }
                 switch outcome {
-                case .unchanged:
-                    try noteSaved(opened, replica)
-                    print("no changes")
+                case .unchanged(let edit):
+                    try noteSaved(edit, replica)
+                    print(edit.hasSameContent(as: opened) ? "no changes" : "no changes: the article already holds what \(file ?? "your edit") changes")
                     return
-                case .saved(let saved, let merged):
-                    if !merged { try noteSaved(saved, replica) }
-                    printMessage("saved \(short)\(merged ? ", merged with the changes made to it while you edited" : ""); `articlesync sync` sends it")
+                case .saved(_, let edit, let merged):
+                    try noteSaved(edit, replica)
+                    let since = changedSinceFile ? "after \(file ?? "the file") was written from it" : "while you edited"
+                    printMessage("saved \(short)\(merged ? ", merged with the changes made to it \(since)" : ""); `articlesync sync` sends it")
                     return
                 case .overlapping(let current, _) where current.isDeleted:
                     // There are no two versions to mark: saving the text would have brought the
@@ -89,8 +100,9 @@ extension ArticleSyncCommand {
                         + "To keep your edit, run `articlesync restore \(short)` first. \(try keep(text, short, from: opened, replica))")
                 case .overlapping(let current, let conflicted):
                     opened = current
-                    guard file == nil else {
-                        throw ReplicaError("article \(short) changed since it was read, and the change overlaps yours; nothing was saved. "
+                    if let file {
+                        let since = changedSinceFile ? "after \(file) was written from it" : "since it was read"
+                        throw ReplicaError("article \(short) changed \(since), and the change overlaps the file's; nothing was saved. "
                             + "\(try keep(Array(conflicted.utf8), short, from: current, replica)) It holds both versions where they differ.")
                     }
                     printError("article \(short) changed while you edited it (a sync, or another command), where you edited it too: "
@@ -108,15 +120,17 @@ extension ArticleSyncCommand {
         /// Kept text is noted as written from `article`, as it was then (see `FileOrigin`).
         func unsaved(_ short: String, from article: Article, _ replica: Replica) -> UnsavedText {
             UnsavedText(replica: options.replicaDirectory, name: "\(short).txt", rerun: "articlesync edit \(short) --file") { path in
-                try replica.noteFilesWritten([FileOrigin(path: path, articleID: article.idString, contentHash: article.contentHash)])
+                try replica.noteFilesWritten([FileOrigin(path: path, writtenFrom: article)])
             }
         }
 
-        /// After `--file` the file holds the article as it now is: saving it again is no undoing.
-        /// A kept text is removed instead: it is saved.
-        func noteSaved(_ article: Article, _ replica: Replica) throws {
+        /// After `--file` the file holds `edit`, the article as it is now unless merged with changes made
+        /// since: saving it again is no undoing, and what changes next merges from it as its base
+        /// (as git merges a branch again from the commit it merged last). A kept text is removed
+        /// instead: it is saved.
+        func noteSaved(_ edit: Article, _ replica: Replica) throws {
             guard let file, file != "-" else { return }
-            try replica.noteFilesWritten([FileOrigin(path: file, articleID: article.idString, contentHash: article.contentHash)])
+            try replica.noteFilesWritten([FileOrigin(path: file, writtenFrom: edit)])
             UnsavedText.removeIfKept(file, in: options.replicaDirectory)
         }
 

@@ -236,7 +236,7 @@ import Testing
     }
 
     /// A replica on read-only media (a snapshot) is read through `immutable=1`, also one made
-    /// before the last migration when that only adds an index; one that would need its tables
+    /// before the last migrations when those add only an index, or a column only `edit` reads; one that would need its tables
     /// rebuilt, or whose WAL holds changes, is refused with what to do, and nothing can be written.
     @Test func aReplicaIsReadFromReadOnlyMediaOrRefusedWithWhatToDo() throws {
         defer { cleanUp() }

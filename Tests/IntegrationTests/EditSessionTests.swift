@@ -208,18 +208,87 @@ import Testing
         #expect(try setup.article.title == "Judul yang diubah kemudian")
         #expect(try !setup.body.contains("Pertempuran sengit"))
 
-        // Text kept from an edit that could not be saved is held to the same rule.
-        let emptying = try setup.editor("empty.sh", ": > \"$1\"")
-        #expect(try setup.edit(with: emptying).status == 1)
-        let kept = setup.kept
-        try "News\n\nJudul dari teks yang disimpan\n\nIsi. {viva}".write(toFile: kept, atomically: true, encoding: .utf8)
-        try setup.replica.ok(["set", setup.id, "--category", "Opini"])
-        #expect(try setup.replica.run(["edit", setup.id, "--file", kept]).stderr.contains("was written from it"))
+        // (Text kept from an edit that could not be saved is merged instead: see the next test.)
 
         // --force saves the file as it is, and then the file holds the article as it is.
         #expect(try setup.replica.ok(["edit", setup.id, "--file", file, "--force"]).contains("saved \(setup.id)"))
         #expect(try setup.body.contains("Pertempuran sengit"))
         #expect(try setup.replica.ok(["edit", setup.id, "--file", file]).contains("no changes"))
+    }
+
+    /// Text `edit` kept, and a file `edit --file` saved before, are edits of the article as it was
+    /// when they were written. Before, `edit --file` refused them once a sync had brought another
+    /// machine's change, and the person brought the file's changes over by hand; now they are merged
+    /// with that change, and an overlap saves nothing and keeps both versions.
+    @Test func keptTextAndFilesSavedBeforeAreMergedWithLaterChanges() throws {
+        let setup = try Setup()
+        let other = try setup.workspace.replica("other", token: try setup.workspace.server.makeToken(access: "write"))
+        try setup.replica.ok(["sync"])
+        try other.ok(["sync"])
+        let fromOtherMachine = { (change: [String]) in
+            try other.ok(["set", setup.id] + change)
+            try other.ok(["sync"])
+            try setup.replica.ok(["sync"])
+        }
+
+        // Text kept: a paragraph written below the closing tag is refused, and the text kept.
+        let belowTheTag = try setup.editor("below.sh", """
+            sed -i 's/Pertempuran/Pertempuran sengit/' "$1"
+            printf '\\nParagraf di bawah tag.\\n' >> "$1"
+            """)
+        let refused = try setup.edit(with: belowTheTag)
+        #expect(refused.status == 1 && refused.stderr.contains("does not end with a closing tag"), "\(refused.stderr)")
+        try fromOtherMachine(["--title", "Judul dari mesin lain"])
+        let kept = setup.kept
+        let keptText = try String(contentsOfFile: kept, encoding: .utf8)
+        #expect(keptText.contains("\nParagraf di bawah tag.\n"), "\(keptText)")
+        try keptText.replacingOccurrences(of: "\nParagraf di bawah tag.\n", with: "").write(toFile: kept, atomically: true, encoding: .utf8)
+        let merged = try setup.replica.run(["edit", setup.id, "--file", kept])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout.contains("merged with the changes made to it after \(kept) was written from it"), "\(merged.stdout)")
+        #expect(try setup.article.title == "Judul dari mesin lain")
+        #expect(try setup.body.contains("Pertempuran sengit"))
+        #expect(!FileManager.default.fileExists(atPath: kept), "a kept text is removed once saved")
+
+        // A file of the person's own, saved with --file, then edited again after a sync.
+        let draft = try setup.workspace.write("draft.txt", try setup.body.replacingOccurrences(of: "berkecamuk", with: "berkecamuk hebat"))
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", draft]).contains("saved \(setup.id); "))
+        try fromOtherMachine(["--category", "Opini"])
+        let edited = try String(contentsOfFile: draft, encoding: .utf8).replacingOccurrences(of: "Militer Armenia", with: "Militer Armenia sendiri")
+        try edited.write(toFile: draft, atomically: true, encoding: .utf8)
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", draft]).contains("merged with the changes made to it after"))
+        #expect(try setup.body.hasPrefix("Opini\n"))
+        #expect(try setup.body.contains("berkecamuk hebat") && setup.body.contains("Militer Armenia sendiri"))
+        // Saved again unchanged, it is the base of the next merge: nothing to do.
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", draft]) == "no changes\n")
+        // What the file changed and another machine then took back stays taken back: the next merge
+        // starts from the file as it was saved, not from the article it was first written from.
+        try setup.replica.ok(["sync"])
+        try other.ok(["sync"])
+        let takeBack = try setup.editor("take-back.sh", "sed -i 's/berkecamuk hebat/berkecamuk/' \"$1\"")
+        #expect(try other.run(["edit", setup.id], environment: ["EDITOR": takeBack]).stdout.contains("saved"))
+        try other.ok(["sync"])
+        try setup.replica.ok(["sync"])
+        try String(contentsOfFile: draft, encoding: .utf8).replacingOccurrences(of: "tentara yang tewas", with: "prajurit yang tewas")
+            .write(toFile: draft, atomically: true, encoding: .utf8)
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", draft]).contains("merged with the changes made to it after"))
+        let afterTakingBack = try setup.body
+        #expect(afterTakingBack.contains("prajurit yang tewas") && !afterTakingBack.contains("berkecamuk hebat"), "\(afterTakingBack)")
+
+        // Both change the title: nothing is saved, and the text with both titles is kept.
+        try fromOtherMachine(["--title", "Judul kedua dari mesin lain"])
+        let lines = try String(contentsOfFile: draft, encoding: .utf8).components(separatedBy: "\n")
+        try (lines.prefix(2) + ["Judul dari berkas"] + lines.dropFirst(3)).joined(separator: "\n").write(toFile: draft, atomically: true, encoding: .utf8)
+        let overlapping = try setup.replica.run(["edit", setup.id, "--file", draft])
+        #expect(overlapping.status == 1)
+        #expect(overlapping.stderr.contains("changed after \(draft) was written from it, and the change overlaps the file's; nothing was saved"),
+                "\(overlapping.stderr)")
+        #expect(try setup.article.title == "Judul kedua dari mesin lain")
+        let bothTitles = try String(contentsOfFile: kept, encoding: .utf8)
+        #expect(bothTitles.contains("Judul dari berkas") && bothTitles.contains("Judul kedua dari mesin lain"), "\(bothTitles)")
+        // --force saves the file as it is, over the other machine's title.
+        #expect(try setup.replica.ok(["edit", setup.id, "--file", draft, "--force"]).contains("saved \(setup.id)"))
+        #expect(try setup.article.title == "Judul dari berkas")
     }
 
     /// vim exits 1 when a command in the session failed, though the text was written. Before, the
