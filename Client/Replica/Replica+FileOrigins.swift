@@ -8,11 +8,11 @@ public struct FileOrigin: Sendable, Equatable {
     public var path: String
     public var articleID: String
     public var contentHash: String
-    /// The article as it was when the file was written, for the single files `edit` writes (text
-    /// it kept, a file it saved): `edit --file` merges such a file with what changed since, with
-    /// this as the common ancestor. Exports and the files `add` reads are noted without it: their
-    /// thousands of copies would double the replica, and the article table holds the same text
-    /// until it changes.
+    /// The article as it was when the file was written: `edit --file` merges the file with what
+    /// changed since, with this as the common ancestor. The single files `edit` writes (text it
+    /// kept, a file it saved) are noted with it; an export's files without, and the replica keeps
+    /// the copy when the article first changes (migration "v6 file origin states"). The files `add`
+    /// reads get none: their notes stay for good, and the copies would pile up as articles change.
     public var article: Article?
 
     public init(path: String, articleID: String, contentHash: String) {
@@ -55,9 +55,10 @@ extension Replica {
     /// The notes of the files under `kept` (files the export left as they were) stay.
     public func noteExport(_ origins: [FileOrigin], keeping kept: [String] = []) throws {
         try pool.write { db in
+            // With the copy of the article as it was, which the merge of an edited file needs.
             let keptOrigins = try kept.compactMap { key in
-                try Row.fetchOne(db, sql: "SELECT articleID, contentHash FROM fileOrigin WHERE path = ? AND fromExport = 1", arguments: [key])
-                    .map { FileOrigin(key: key, articleID: $0[0], contentHash: $0[1]) }
+                try Row.fetchOne(db, sql: "SELECT articleID, contentHash, state FROM fileOrigin WHERE path = ? AND fromExport = 1", arguments: [key])
+                    .map { FileOrigin(key: key, articleID: $0[0], contentHash: $0[1], article: ($0[2] as Data?).flatMap { try? Self.decode($0) }) }
             }
             try db.execute(sql: "DELETE FROM fileOrigin WHERE fromExport = 1")
             try Self.insert(origins + keptOrigins, fromExport: true, db)

@@ -247,10 +247,21 @@ public struct Replica: Sendable {
         migrator.registerMigration("v5 deleted articles index") { db in
             try db.execute(sql: "CREATE INDEX article_deleted ON article (isDeleted) WHERE isDeleted = 1")
         }
-        // The article as it was when `edit` wrote a single file (kept text, a file it saved), so
-        // that `edit --file` merges the file with later changes instead of refusing it (`FileOrigin.article`).
+        // The article as it was when a file was written, so that `edit --file` merges the file with
+        // later changes instead of refusing it (`FileOrigin.article`). `edit` notes its single files
+        // with a copy; an export's 20,000 would double the replica, so the trigger keeps a copy of an
+        // exported article only when it first changes away from what its file holds, in the same
+        // statement as the change, whichever command (a sync, an edit, a resolve) makes it.
         migrator.registerMigration("v6 file origin states") { db in
-            try db.execute(sql: "ALTER TABLE fileOrigin ADD COLUMN state BLOB")
+            try db.execute(sql: """
+                ALTER TABLE fileOrigin ADD COLUMN state BLOB;
+                CREATE INDEX fileOrigin_by_article ON fileOrigin (articleID);
+                CREATE TRIGGER article_change_keeps_exported_version AFTER UPDATE OF contentHash ON article
+                WHEN OLD.contentHash != NEW.contentHash BEGIN
+                    UPDATE fileOrigin SET state = OLD.state
+                    WHERE articleID = OLD.id AND contentHash = OLD.contentHash AND fromExport = 1 AND state IS NULL;
+                END;
+                """)
         }
         return migrator
     }

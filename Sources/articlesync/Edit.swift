@@ -14,9 +14,9 @@ extension ArticleSyncCommand {
                 if it was deleted meanwhile, nothing is saved (`restore` brings it back). \
                 Text that cannot be saved is kept in the replica's .articlesync/unsaved/ for --file; so is text that no longer \
                 ends with the article's closing {source | tags: …} tag (end it with {} to clear them). If the article changed after \
-                the file was written, --file merges text edit kept, or a file it saved before, with that change as above; it \
-                refuses an export or a file add read (saving it would undo that change), and a file written from another \
-                article, or named after one (<id>.txt).
+                the file was written, --file merges an export, text edit kept, or a file it saved before, with that change as \
+                above; it refuses a file add read (saving it would undo that change), and a file written from another article, \
+                or named after one (<id>.txt).
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -58,12 +58,12 @@ extension ArticleSyncCommand {
                 // An export, or text kept here, holds the article as it was then: saved over a later
                 // change (another machine's edit that a sync brought), it would undo it unseen. A
                 // file noted with the article as it was is an edit of that version, and is merged
-                // with what changed since as an editor's text is; the others are refused.
+                // with what changed since as an editor's text is; the others (files `add` read) are refused.
                 if !force, let origin, origin.articleID == fullID, origin.contentHash != opened.contentHash {
                     guard let writtenFrom = origin.article else {
                         throw ReplicaError("article \(short) changed after \(file) was written from it (a sync, or another edit); saving the file "
-                            + "as it is would undo that change, and the replica keeps no copy of the version an export, or a file `add` read, "
-                            + "was written from to merge it with. Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
+                            + "as it is would undo that change, and this replica holds no copy of the version the file was written from to merge "
+                            + "it with (it keeps none for files `add` read). Run `articlesync edit \(short)` and bring the file's changes over, or pass --force "
                             + "to save the file as it is.")
                     }
                     opened = writtenFrom

@@ -55,6 +55,31 @@ import Testing
         #expect(try replica.fileOrigin(of: directory + "/link/" + added[0].idString + ".txt")?.articleID == added[0].idString)
     }
 
+    /// The exported version of an article is kept when the article first changes (for the merge of
+    /// an edited file), by whatever changes it; not for an article that did not change, not again
+    /// on its next change, and not for a file `add` read.
+    @Test func theExportedVersionIsKeptWhenTheArticleFirstChanges() throws {
+        defer { cleanUp() }
+        let source = directory + "/source.txt"
+        try Data(ArticleText.print(sample("Dari berkas")).utf8).write(to: URL(fileURLWithPath: source))
+        var fromFile: Article?
+        try replica.add(readingFiles: { fromFile == nil ? (sample("Dari berkas"), FileOrigin.key(source)) : nil }, each: { fromFile = $0 })
+        let added = try replica.add([sample("Satu"), sample("Dua")])
+        _ = try ArticleExport.write(replica, to: target)
+        let file = { (article: Article) in self.target + "/" + article.idString + ".txt" }
+
+        try replica.update(added[0].idString) { $0.title = "Satu, diubah" }
+        try replica.update(added[0].idString) { $0.title = "Satu, diubah lagi" }
+        let kept = try #require(try replica.fileOrigin(of: file(added[0])))
+        #expect(kept.article?.title == "Satu", "the version the file holds, not a later one")
+        #expect(kept.article?.contentHash == kept.contentHash)
+        #expect(try replica.fileOrigin(of: file(added[1]))?.article == nil, "no copy of an article that did not change")
+
+        try replica.update(try #require(fromFile).idString) { $0.title = "Dari berkas, diubah" }
+        #expect(try replica.fileOrigin(of: source)?.article == nil, "no copy for a file add read")
+        #expect(try replica.fileOrigin(of: file(try #require(fromFile)))?.article?.title == "Dari berkas")
+    }
+
     @Test func aSecondExportReplacesTheFilesOfTheFirst() throws {
         defer { cleanUp() }
         let article = try replica.add([sample("Lama")])[0]

@@ -189,31 +189,60 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: b.path + "/.articlesync/unsaved/\(id).txt"))
     }
 
-    /// `edit --file` saves a file's text as the article's. A file written before the article changed
+    /// Before, `edit --file` with a file written before the article changed (an export, kept text)
     /// (here by `set`; a sync bringing another machine's edit does the same) undid that change
-    /// without a word. Now the replica remembers what each file it wrote (an export, kept text)
-    /// was written from, and refuses such a file unless --force.
+    /// without a word. Files this replica wrote are now merged (next tests); a file `add` read, of
+    /// which it keeps no copy as it was, is refused unless --force.
     @Test func aFileWrittenBeforeTheArticleChangedIsNotSavedOverTheChange() throws {
         let setup = try Setup()
+        let seed = try String(contentsOfFile: setup.workspace.seedFiles[0], encoding: .utf8)
+        let file = try setup.workspace.write("own.txt", seed.replacingOccurrences(of: "Dibombardir Azerbaijan", with: "Berkas sendiri"))
+        try setup.replica.ok(["add", file])
+        let id = try #require(try setup.replica.list().first { $0.title.hasPrefix("Berkas sendiri") }).id
+        let article = { try #require(try setup.replica.list().first { $0.id == id }) }
+        try setup.replica.ok(["set", id, "--title", "Judul yang diubah kemudian"])
+        try seed.replacingOccurrences(of: "Dibombardir Azerbaijan", with: "Berkas sendiri").replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+
+        let refused = try setup.replica.run(["edit", id, "--file", file])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("changed after \(file) was written from it"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("it keeps none for files `add` read"), "\(refused.stderr)")
+        #expect(try article().title == "Judul yang diubah kemudian")
+        #expect(try !setup.replica.ok(["show", id]).contains("Pertempuran sengit"))
+
+        // --force saves the file as it is, and then the file holds the article as it is.
+        #expect(try setup.replica.ok(["edit", id, "--file", file, "--force"]).contains("saved \(id.prefix(8))"))
+        #expect(try setup.replica.ok(["show", id]).contains("Pertempuran sengit"))
+        #expect(try setup.replica.ok(["edit", id, "--file", file]).contains("no changes"))
+    }
+
+    /// An exported file edited over days, while syncs bring other machines' changes: the replica
+    /// keeps the exported version when the article first changes, and `edit --file` merges the file
+    /// with the changes, also after a second export into the folder kept the edited file.
+    @Test func anExportedFileIsMergedWithChangesMadeAfterTheExport() throws {
+        let setup = try Setup()
+        let other = try setup.workspace.replica("other", token: try setup.workspace.server.makeToken(access: "write"))
+        try setup.replica.ok(["sync"])
+        try other.ok(["sync"])
         let exported = setup.workspace.root + "/exported"
         try setup.replica.ok(["export", exported])
         let file = exported + "/\(try setup.article.id).txt"
-        try setup.replica.ok(["set", setup.id, "--title", "Judul yang diubah kemudian"])
-        let text = try String(contentsOfFile: file, encoding: .utf8)
-        try text.replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit").write(toFile: file, atomically: true, encoding: .utf8)
+        try other.ok(["set", setup.id, "--title", "Judul dari mesin lain"])
+        try other.ok(["sync"])
+        try setup.replica.ok(["sync"])
+        try setup.replica.ok(["set", setup.id, "--tag", "kemudian"])
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let again = try setup.replica.run(["export", exported])
+        #expect(again.status == 1 && again.stderr.contains(file), "the edited file is kept: \(again.stderr)")
 
-        let refused = try setup.replica.run(["edit", setup.id, "--file", file])
-        #expect(refused.status == 1)
-        #expect(refused.stderr.contains("changed after \(file) was written from it"), "\(refused.stderr)")
-        #expect(try setup.article.title == "Judul yang diubah kemudian")
-        #expect(try !setup.body.contains("Pertempuran sengit"))
-
-        // (Text kept from an edit that could not be saved is merged instead: see the next test.)
-
-        // --force saves the file as it is, and then the file holds the article as it is.
-        #expect(try setup.replica.ok(["edit", setup.id, "--file", file, "--force"]).contains("saved \(setup.id)"))
+        let merged = try setup.replica.run(["edit", setup.id, "--file", file])
+        #expect(merged.status == 0, "\(merged.stderr)")
+        #expect(merged.stdout.contains("merged with the changes made to it after \(file) was written from it"), "\(merged.stdout)")
+        #expect(try setup.article.title == "Judul dari mesin lain")
+        #expect(try setup.article.tags.contains("kemudian"))
         #expect(try setup.body.contains("Pertempuran sengit"))
-        #expect(try setup.replica.ok(["edit", setup.id, "--file", file]).contains("no changes"))
     }
 
     /// Text `edit` kept, and a file `edit --file` saved before, are edits of the article as it was
