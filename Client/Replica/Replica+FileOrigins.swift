@@ -49,6 +49,14 @@ extension Replica {
         try pool.write { db in try Self.insert(origins, fromExport: false, db) }
     }
 
+    /// Drops the notes of files that are gone (a kept text once saved), with their copies; `keys`
+    /// spelled as `FileOrigin.key` spelled them while the files were there.
+    public func forgetFiles(keys: [String]) throws {
+        try pool.write { db in
+            for key in keys { try db.cachedStatement(sql: "DELETE FROM fileOrigin WHERE path = ?").execute(arguments: [key]) }
+        }
+    }
+
     /// Notes the files of an export, in place of those of earlier exports: one row per article
     /// for the latest export only, however many exports to dated folders a person keeps making
     /// (20,000 rows, ~4 MB, each). Files of older exports go unchecked, as all did before.

@@ -127,11 +127,14 @@ extension ArticleSyncCommand {
         /// After `--file` the file holds `edit`, the article as it is now unless merged with changes made
         /// since: saving it again is no undoing, and what changes next merges from it as its base
         /// (as git merges a branch again from the commit it merged last). A kept text is removed
-        /// instead: it is saved.
+        /// instead: it is saved. Its note goes with it, copy and all, once the file is gone (one
+        /// that could not be removed stays noted, so it is still merged, not saved over later changes).
         func noteSaved(_ edit: Article, _ replica: Replica) throws {
             guard let file, file != "-" else { return }
-            try replica.noteFilesWritten([FileOrigin(path: file, writtenFrom: edit)])
-            UnsavedText.removeIfKept(file, in: options.replicaDirectory)
+            // The key is spelled while the file is there: a path to a removed file no longer resolves.
+            let origin = FileOrigin(path: file, writtenFrom: edit)
+            try replica.noteFilesWritten([origin])
+            if UnsavedText.removeIfKept(file, in: options.replicaDirectory) { try replica.forgetFiles(keys: [origin.path]) }
         }
 
         /// `edit ID --file` and `resolve ID --file` with the file of another article.

@@ -49,11 +49,13 @@ struct UnsavedText {
 
     /// Once `file` is saved (`edit --file`, `resolve --file`), a kept text has done its work: it is
     /// removed, so that `status` names only texts still waiting.
-    static func removeIfKept(_ file: String, in replica: ReplicaDirectory) {
+    /// Returns whether `file` was a kept text and is gone.
+    @discardableResult
+    static func removeIfKept(_ file: String, in replica: ReplicaDirectory) -> Bool {
         let kept = URL(fileURLWithPath: directory(of: replica)).resolvingSymlinksInPath().standardizedFileURL.path
         let path = URL(fileURLWithPath: file).resolvingSymlinksInPath().standardizedFileURL
-        guard path.deletingLastPathComponent().path == kept else { return }
-        try? FileManager.default.removeItem(at: path)
+        guard path.deletingLastPathComponent().path == kept else { return false }
+        return (try? FileManager.default.removeItem(at: path)) != nil
     }
 
     /// Writes `bytes` as they are, so that text which is not valid UTF-8 is kept unchanged. A text

@@ -1,3 +1,4 @@
+import ArticleSyncClient
 import ArticleSyncStress
 import Foundation
 import Testing
@@ -269,6 +270,7 @@ import Testing
         #expect(refused.status == 1 && refused.stderr.contains("does not end with a closing tag"), "\(refused.stderr)")
         try fromOtherMachine(["--title", "Judul dari mesin lain"])
         let kept = setup.kept
+        let keptKey = FileOrigin.key(kept)
         let keptText = try String(contentsOfFile: kept, encoding: .utf8)
         #expect(keptText.contains("\nParagraf di bawah tag.\n"), "\(keptText)")
         try keptText.replacingOccurrences(of: "\nParagraf di bawah tag.\n", with: "").write(toFile: kept, atomically: true, encoding: .utf8)
@@ -278,6 +280,8 @@ import Testing
         #expect(try setup.article.title == "Judul dari mesin lain")
         #expect(try setup.body.contains("Pertempuran sengit"))
         #expect(!FileManager.default.fileExists(atPath: kept), "a kept text is removed once saved")
+        let noteOfKept = try ReplicaDirectory(path: setup.replica.path).open().fileOrigins(inFolder: (keptKey as NSString).deletingLastPathComponent)
+        #expect(noteOfKept.isEmpty, "and its note with its copy: \(noteOfKept.keys)")
 
         // A file of the person's own, saved with --file, then edited again after a sync.
         let draft = try setup.workspace.write("draft.txt", try setup.body.replacingOccurrences(of: "berkecamuk", with: "berkecamuk hebat"))
