@@ -89,10 +89,11 @@ struct BenchReport {
             }
         }
         if !transfers.isEmpty {
-            lines += ["", "Push: a replica holding N new articles runs `articlesync sync` against an empty server, which checks and stores each one in its change log (a fresh server each run). Floor: the same as above, the same rows in one local transaction. git: `git push` of the same files to an empty repository.", "",
-                      "| N | push s | articles/s | push ÷ floor | git push s | git push ÷ push |", "|---|---|---|---|---|---|"]
+            lines += ["", "Push: a replica holding N new articles runs `articlesync sync` against an empty server, which checks and stores each one in its change log (a fresh server each run). Floor: the same as above, the same rows in one local transaction. git: `git push` of the same files to an empty repository. CPU as for the initial sync: the pushing client's, and the server's while it took the push.", "",
+                      "| N | push s | articles/s | push ÷ floor | git push s | git push ÷ push | client CPU s | server CPU s |", "|---|---|---|---|---|---|---|---|"]
             for t in transfers {
-                lines.append("| \(t.count) | \(fmt(t.push)) | \(Int(Double(t.count) / t.push.median)) | \(ratio(t.push.median, t.floor.median)) | \(fmt(t.gitPush)) | \(ratio(t.gitPush.median, t.push.median)) |")
+                let serverCPU = t.pushServerCPU.values.isEmpty ? "not measured" : fmt(t.pushServerCPU)
+                lines.append("| \(t.count) | \(fmt(t.push)) | \(Int(Double(t.count) / t.push.median)) | \(ratio(t.push.median, t.floor.median)) | \(fmt(t.gitPush)) | \(ratio(t.gitPush.median, t.push.median)) | \(fmt(t.pushClientCPU)) | \(serverCPU) |")
             }
         }
         if let incremental {

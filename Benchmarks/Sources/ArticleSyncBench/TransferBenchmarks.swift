@@ -17,6 +17,9 @@ struct TransferResult {
     var floorWAL: Sample
     var gitClone: Sample
     var push: Sample
+    /// CPU seconds of each push, as for the initial sync: where a push's time goes.
+    var pushClientCPU: Sample
+    var pushServerCPU: Sample
     var gitPush: Sample
 }
 
@@ -25,7 +28,7 @@ enum TransferBenchmarks {
         let articles = environment.articles.prefix(count)
         var result = TransferResult(count: count, bytes: environment.bytes(count), initialSync: Sample(values: []), clientPeakKiB: 0,
                                     serverPeakKiB: 0, clientCPU: Sample(values: []), serverCPU: Sample(values: []), floor: Sample(values: []), floorWAL: Sample(values: []), gitClone: Sample(values: []), push: Sample(values: []),
-                                    gitPush: Sample(values: []))
+                                    pushClientCPU: Sample(values: []), pushServerCPU: Sample(values: []), gitPush: Sample(values: []))
         // Push: a replica holding N new articles syncs them to an empty server (fresh server each run).
         var server: ServerSupervisor?
         var token = ""
@@ -36,9 +39,12 @@ enum TransferBenchmarks {
             token = freshToken
             let (writerDirectory, writer) = try environment.replica("writer-\(count)-\(run)", of: fresh, token: freshToken)
             try writer.add(Array(articles))
+            let serverCPUBefore = fresh.cpuSeconds
             let cost = try environment.syncProcess(writerDirectory)
             result.push.values.append(cost.seconds)
-            log("  push \(count): \(String(format: "%.2f", cost.seconds)) s")
+            result.pushClientCPU.values.append(cost.cpuSeconds)
+            if let before = serverCPUBefore, let after = fresh.cpuSeconds { result.pushServerCPU.values.append(after - before) }
+            log("  push \(count): \(String(format: "%.2f", cost.seconds)) s, client CPU \(String(format: "%.2f", cost.cpuSeconds)) s, server CPU \(String(format: "%.2f", result.pushServerCPU.values.last ?? .nan)) s")
         }
         guard let server else { throw BenchError("no server") }
         defer { server.stop() }
