@@ -11,7 +11,9 @@ extension ArticleSyncCommand {
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
         @Option(help: "New title.") var title: String?
-        @Option(help: ArgumentHelp("Replace the body with this file's text (- reads standard input).", valueName: "FILE")) var bodyFile: String?
+        @Option(help: ArgumentHelp("Replace the body with this file's text (- reads standard input); a whole article's text is refused: edit --file saves one.",
+                                   valueName: "FILE"))
+        var bodyFile: String?
         @Option(help: "New category.") var category: String?
         @Option(help: "New source.") var source: String?
         @Option(help: "Set the tags (repeat for several); replaces all tags.") var tag: [String] = []
@@ -47,6 +49,7 @@ extension ArticleSyncCommand {
             if let bodyFile {
                 guard let data = try InputFile.contents(orStandardInput: bodyFile, holding: "the body") else { throw ValidationError("cannot read \(bodyFile)") }
                 guard let text = String(validating: data, as: UTF8.self) else { throw ValidationError("\(bodyFile) is not valid UTF-8 text") }
+                try refuseWholeArticle(text, in: bodyFile, for: fullID, replica)
                 body = text
             }
             var publishedAt: Date??
@@ -71,6 +74,30 @@ extension ArticleSyncCommand {
             // A tombstone's fields can change, but the article stays out of `list` until restored.
             let deleted = saved.isDeleted ? " (it is deleted: `articlesync restore \(fullID.prefix(8))` brings it back)" : ""
             printMessage("saved \(fullID.prefix(8))\(deleted)")
+        }
+
+        /// `--body-file` with an article file (an export, `show ID > FILE`, kept text), a slip for
+        /// `edit ID --file`: before, the category and title lines went into the body, and the closing
+        /// `{source | tags}` tag became body text. Such a file is one this replica wrote or read as an
+        /// article, one named after an article (`<id>.txt`), or one that starts with the article's
+        /// own category and title lines.
+        func refuseWholeArticle(_ text: String, in file: String, for id: String, _ replica: Replica) throws {
+            // The article the file holds, where the replica can tell.
+            var holder: String?
+            if file != "-" {
+                let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+                holder = try replica.fileOrigin(of: file)?.articleID ?? UUID(uuidString: String(name.prefix(36)))?.uuidString.lowercased()
+            }
+            if holder == nil, let current = try replica.article(id), let parsed = try? ArticleText.parse(Array(text.utf8), file: file),
+               parsed.category == current.category, parsed.title == current.title {
+                holder = id
+            }
+            guard let holder else { return }
+            let short = holder.prefix(8)
+            let edit = "`articlesync edit \(short) --file \(file == "-" ? "-" : ShellWord.quoted(file))`"
+            throw ReplicaError("\(file == "-" ? "standard input" : file) holds a whole article (category, title, body and closing tag), not a body: "
+                + "as the body, its category and title lines would become body text. \(edit) saves an article file; to use its text as the "
+                + "body anyway, remove the lines above the body and the closing {…} tag first. Nothing was saved.")
         }
     }
 }

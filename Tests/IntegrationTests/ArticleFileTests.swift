@@ -132,6 +132,32 @@ import Testing
         #expect(twice.status == 64 && twice.stderr.contains("standard input can be read once"), "\(twice.stderr)")
     }
 
+    /// `set --body-file` with a whole article's file, a slip for `edit --file`: before, the category
+    /// and title lines went into the body, and the closing `{viva}` tag became body text (shown by
+    /// hand: the body then began "News\n\nJudul…" and `show` ended "{viva} {viva}").
+    @Test func aWholeArticleIsNotTakenForABody() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        let before = try replica.ok(["show", id])
+        let exported = workspace.root + "/exported"
+        try replica.ok(["export", exported])
+        let exportedFile = exported + "/\(try replica.list()[0].id).txt"
+        let shown = try workspace.write("shown.txt", before)
+        for (file, input) in [(exportedFile, nil), (shown, nil), ("-", before)] as [(String, String?)] {
+            let refused = try replica.run(["set", id, "--body-file", file], input: input)
+            #expect(refused.status == 1, "\(file): \(refused.stderr)")
+            #expect(refused.stderr.contains("holds a whole article (category, title, body and closing tag), not a body"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("`\(replica.program) edit \(id) --file \(file == "-" ? "-" : file)` saves an article file"), "\(refused.stderr)")
+        }
+        #expect(try replica.ok(["show", id]) == before, "nothing was saved")
+
+        // A body, even one that names the category first, is still a body.
+        let body = try workspace.write("body.txt", "News\n\nBadan baru yang dimulai dengan nama kategori.\n")
+        try replica.ok(["set", id, "--body-file", body])
+        #expect(try replica.ok(["show", id]).contains("\n\nNews\n\nBadan baru yang dimulai dengan nama kategori."))
+    }
+
     /// `edit --file -`, `set --body-file -`, `resolve --file -` and `--token-file -` read standard
     /// input, and a pipe (/dev/stdin here, `<(…)` in bash) is read where a file is named: before,
     /// `--token-file <(pass show articlesync)` was "cannot read the token file /dev/fd/63".
