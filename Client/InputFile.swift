@@ -10,7 +10,21 @@ public enum InputFile {
     /// otherwise).
     public static let limit = 256 << 20
 
-    /// The bytes of `path`; nil when it cannot be opened or read.
+    /// Why `path` cannot be read, in the system's words ("No such file or directory", "Is a
+    /// directory", "Permission denied"), for the message that names it. Before, every such file was
+    /// "no such file, or it is not readable", a directory named by mistake included.
+    public static func whyUnreadable(_ path: String) -> String {
+        // `-` is standard input where the commands take a file (`contents(orStandardInput:holding:)`).
+        if path == "-" { return "standard input could not be read" }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK)
+        guard descriptor >= 0 else { return String(cString: strerror(errno)) }
+        defer { close(descriptor) }
+        var byte: UInt8 = 0
+        guard Foundation.read(descriptor, &byte, 1) >= 0 else { return String(cString: strerror(errno)) }
+        return "it could not be read"
+    }
+
+    /// The bytes of `path`; nil when it cannot be opened or read (`whyUnreadable` says why).
     public static func contents(atPath path: String, limit: Int = limit) throws -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }

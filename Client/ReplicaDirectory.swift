@@ -142,7 +142,7 @@ public struct ReplicaDirectory: Sendable {
     }
 
     static func read(_ file: String, what: String) throws -> Data {
-        guard let data = try InputFile.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file)") }
+        guard let data = try InputFile.contents(atPath: file) else { throw ReplicaError("cannot read the \(what) \(file): \(InputFile.whyUnreadable(file))") }
         return data
     }
 

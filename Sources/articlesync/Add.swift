@@ -87,7 +87,7 @@ extension ArticleSyncCommand {
                     return (try ArticleText.parse(data, file: InputFile.label(file)), key)
                 }, each: { added.append(($0.idString, $0.title)) })
             } catch let unreadable as UnreadableFile {
-                throw ReplicaError("\(unreadable.reason ?? "cannot read \(unreadable.path): no such file, or it is not readable"); "
+                throw ReplicaError("\(unreadable.reason ?? "cannot read \(unreadable.path): \(InputFile.whyUnreadable(unreadable.path))"); "
                     + Self.nothingImported(files.count))
             } catch let error as ArticleTextError {
                 throw ReplicaError("\(error); \(Self.nothingImported(files.count))")
@@ -190,7 +190,7 @@ extension ArticleSyncCommand {
         static func listedPaths(_ source: String) throws -> [String] {
             // A pipe too: `--files-from <(find … -print0)`.
             guard let data = try InputFile.contents(orStandardInput: source, holding: "file names, one per line,") else {
-                throw ValidationError("cannot read the file list \(source): no such file, or it is not readable")
+                throw ValidationError("cannot read the file list \(source): \(InputFile.whyUnreadable(source))")
             }
             // A name cannot hold a NUL, so a list that has one is separated by them (and its names
             // may hold line breaks).

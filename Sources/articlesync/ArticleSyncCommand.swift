@@ -119,7 +119,7 @@ struct TokenOptions: ParsableArguments {
     /// The token given, as written (the replica trims it).
     func value() throws -> String {
         guard let tokenFile else { return token ?? "" }
-        guard let data = try InputFile.contents(orStandardInput: tokenFile, holding: "the token") else { throw ValidationError("cannot read the token file \(tokenFile)") }
+        guard let data = try InputFile.contents(orStandardInput: tokenFile, holding: "the token") else { throw ValidationError("cannot read the token file \(tokenFile): \(InputFile.whyUnreadable(tokenFile))") }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -48,7 +48,7 @@ extension ArticleSyncCommand {
             var changedSinceFile = false
             if let file {
                 guard let data = try InputFile.contents(orStandardInput: file, holding: "the article") else {
-                    throw ValidationError("cannot read \(file): no such file, or it is not readable")
+                    throw ValidationError("cannot read \(file): \(InputFile.whyUnreadable(file))")
                 }
                 text = Array(data)
                 let origin = try replica.fileOrigin(of: file)

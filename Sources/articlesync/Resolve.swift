@@ -37,7 +37,7 @@ extension ArticleSyncCommand {
             } else if theirs {
                 resolution = .theirs
             } else if let file {
-                guard let data = try InputFile.contents(orStandardInput: file, holding: "the resolution") else { throw ValidationError("cannot read \(file)") }
+                guard let data = try InputFile.contents(orStandardInput: file, holding: "the resolution") else { throw ValidationError("cannot read \(file): \(InputFile.whyUnreadable(file))") }
                 if !force, let other = try replica.otherArticle(heldBy: file, writtenFrom: replica.fileOrigin(of: file), than: fullID) {
                     throw Edit.anotherArticlesFile(file, holding: other, not: String(fullID.prefix(8)))
                 }

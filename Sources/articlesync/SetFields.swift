@@ -47,7 +47,7 @@ extension ArticleSyncCommand {
             let fullID = try replica.resolveID(id)
             var body: String?
             if let bodyFile {
-                guard let data = try InputFile.contents(orStandardInput: bodyFile, holding: "the body") else { throw ValidationError("cannot read \(bodyFile)") }
+                guard let data = try InputFile.contents(orStandardInput: bodyFile, holding: "the body") else { throw ValidationError("cannot read \(bodyFile): \(InputFile.whyUnreadable(bodyFile))") }
                 guard let text = String(validating: data, as: UTF8.self) else { throw ValidationError("\(bodyFile) is not valid UTF-8 text") }
                 try refuseWholeArticle(text, in: bodyFile, for: fullID, replica)
                 body = text

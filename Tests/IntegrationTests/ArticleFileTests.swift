@@ -132,6 +132,23 @@ import Testing
         #expect(twice.status == 64 && twice.stderr.contains("standard input can be read once"), "\(twice.stderr)")
     }
 
+    /// A file that cannot be read is named with the system's reason. Before, a directory named by
+    /// mistake was "no such file, or it is not readable" for `edit --file`, and plain "cannot read"
+    /// for `set --body-file` and `resolve --file`.
+    @Test func anUnreadableFileIsNamedWithWhy() throws {
+        let (workspace, replica) = try Workspace.withOneReplica()
+        try replica.ok(["add", workspace.seedFiles[0]])
+        let id = String(try replica.list()[0].id.prefix(8))
+        let folder = workspace.root + "/a-folder"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for arguments in [["edit", id, "--file", folder], ["set", id, "--body-file", folder], ["add", "--files-from", folder]] {
+            let refused = try replica.run(arguments)
+            #expect(refused.status != 0 && refused.stderr.contains("\(folder): Is a directory"), "\(arguments): \(refused.stderr)")
+        }
+        let missing = try replica.run(["set", id, "--body-file", workspace.root + "/no-such-body.txt"])
+        #expect(missing.stderr.contains("cannot read \(workspace.root)/no-such-body.txt: No such file or directory"), "\(missing.stderr)")
+    }
+
     /// `set --body-file` with a whole article's file, a slip for `edit --file`: before, the category
     /// and title lines went into the body, and the closing `{viva}` tag became body text (shown by
     /// hand: the body then began "News\n\nJudul…" and `show` ended "{viva} {viva}").
