@@ -42,6 +42,13 @@ public enum ArticleExport {
     /// 20,000 files made an export take 7 s instead of 1–3 s. The replica still holds every
     /// article, so an export cut short by a power failure is simply made again.
     public static func write(_ replica: Replica, to directory: String) throws -> Outcome {
+        // `export exp/ID.txt`, a slip for one article's file: "cannot create the directory …: File
+        // exists" did not say what was wrong.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ReplicaError("\(directory) is a file, not a directory: export writes one file per article (<id>.txt) into a directory; "
+                + "name a directory (a new one is made), or use `articlesync show ID > FILE` for one article's text")
+        }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
