@@ -34,6 +34,13 @@ public struct FileOrigin: Sendable, Equatable {
         self.article = article
     }
 
+    /// The article id a file's name names, lowercased: `<id>.txt`, as exports are named, and
+    /// `<id>-resolution.txt`, as kept resolutions are.
+    public static func articleNamed(by path: String) -> String? {
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        return UUID(uuidString: String(name.prefix(36)))?.uuidString.lowercased()
+    }
+
     /// One spelling per file: absolute, symbolic links resolved.
     public static func key(_ path: String) -> String {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
@@ -63,13 +70,12 @@ extension Replica {
     /// The notes of the files under `kept` (files the export left as they were) stay.
     public func noteExport(_ origins: [FileOrigin], keeping kept: [String] = []) throws {
         try pool.write { db in
-            // With the copy of the article as it was, which the merge of an edited file needs.
-            let keptOrigins = try kept.compactMap { key in
-                try Row.fetchOne(db, sql: "SELECT articleID, contentHash, state FROM fileOrigin WHERE path = ? AND fromExport = 1", arguments: [key])
-                    .map { FileOrigin(key: key, articleID: $0[0], contentHash: $0[1], article: ($0[2] as Data?).flatMap { try? Self.decode($0) }) }
-            }
-            try db.execute(sql: "DELETE FROM fileOrigin WHERE fromExport = 1")
-            try Self.insert(origins + keptOrigins, fromExport: true, db)
+            // The kept files' rows stay as they are, with the copy of the article as it was, which
+            // the merge of an edited file needs; the export wrote none of them, so `origins` holds none.
+            let keptPaths = String(decoding: try JSONEncoder().encode(kept), as: UTF8.self)
+            try db.execute(sql: "DELETE FROM fileOrigin WHERE fromExport = 1 AND path NOT IN (SELECT value FROM json_each(?))",
+                           arguments: [keptPaths])
+            try Self.insert(origins, fromExport: true, db)
         }
     }
 
@@ -145,7 +151,7 @@ extension Replica {
         let named: String? = if let origin {
             origin.articleID
         } else {
-            UUID(uuidString: String(((path as NSString).lastPathComponent as NSString).deletingPathExtension.prefix(36)))?.uuidString.lowercased()
+            FileOrigin.articleNamed(by: path)
         }
         guard let named, named != id, let other = try article(named), !other.isDeleted else { return nil }
         return other

@@ -84,10 +84,7 @@ extension ArticleSyncCommand {
         func refuseWholeArticle(_ text: String, in file: String, for id: String, _ replica: Replica) throws {
             // The article the file holds, where the replica can tell.
             var holder: String?
-            if file != "-" {
-                let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-                holder = try replica.fileOrigin(of: file)?.articleID ?? UUID(uuidString: String(name.prefix(36)))?.uuidString.lowercased()
-            }
+            if file != "-" { holder = try replica.fileOrigin(of: file)?.articleID ?? FileOrigin.articleNamed(by: file) }
             if holder == nil, let current = try replica.article(id), let parsed = try? ArticleText.parse(Array(text.utf8), file: file),
                parsed.category == current.category, parsed.title == current.title {
                 holder = id

@@ -244,6 +244,20 @@ import Testing
         #expect(try setup.article.title == "Judul dari mesin lain")
         #expect(try setup.article.tags.contains("kemudian"))
         #expect(try setup.body.contains("Pertempuran sengit"))
+
+        // The file's change made on the other machine too: nothing is new, and "saved" would say otherwise.
+        try setup.replica.ok(["sync"])
+        try other.ok(["sync"])
+        try setup.replica.ok(["export", exported])
+        try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "berkecamuk", with: "berkecamuk hebat")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let sameChange = try setup.editor("same-change.sh", "sed -i 's/berkecamuk/berkecamuk hebat/' \"$1\"")
+        #expect(try other.run(["edit", setup.id], environment: ["EDITOR": sameChange]).stdout.contains("saved"))
+        try other.ok(["sync"])
+        try setup.replica.ok(["sync"])
+        let nothingNew = try setup.replica.run(["edit", setup.id, "--file", file])
+        #expect(nothingNew.status == 0, "\(nothingNew.stderr)")
+        #expect(nothingNew.stdout == "no changes: the article already holds what \(file) changes\n", "\(nothingNew.stdout)")
     }
 
     /// Text `edit` kept, and a file `edit --file` saved before, are edits of the article as it was
