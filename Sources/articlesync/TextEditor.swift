@@ -11,6 +11,20 @@ enum TextEditor {
             throw ReplicaError("\(file) still holds conflict markers (<<<<<<<, |||||||, =======, >>>>>>>); settle every block and try again")
         }
         let parsed = try ArticleText.parseNotingClosingTag(bytes, file: file, id: id)
+        // A body alone (both top lines deleted, or a body file given to `edit --file`): its first
+        // two lines became the category and the title, and that was saved as an edit. Checked
+        // before the closing tag, whose message would not say what went wrong.
+        if let replaced = replacing.first(where: { article in
+            let bodyLines = Set(article.body.split(separator: "\n").map(ArticleText.trim))
+            return parsed.article.category != article.category && bodyLines.contains(parsed.article.category)
+                && bodyLines.contains(parsed.article.title)
+        }) {
+            let short = replaced.idString.prefix(8)
+            throw ReplicaError("\(file) starts with lines of the article's body where its category and title belong (they were "
+                + "\"\(replaced.category)\" and \"\(replaced.title)\"), so two body lines would become the category and the title; "
+                + "an article's text begins with its category line and its title line (`articlesync show \(short)` prints it whole), and "
+                + "`articlesync set \(short) --body-file FILE` replaces the body alone")
+        }
         // A paragraph added below the `{viva}` that ends the last line turns the tag into body
         // text; saved as it is, that clears the source and tags on every replica without a word.
         if !parsed.hasClosingTag, let tagged = replacing.first(where: { $0.source != "" || !$0.tags.isEmpty || $0.publishedAt != nil }) {

@@ -418,13 +418,17 @@ import Testing
 
     /// The first line is the category and the next the title. Before, text that lost its category
     /// line was saved with the title as the category and the first paragraph as the title (and
-    /// likewise without the title line), on every replica after the next sync.
+    /// likewise without the title line, or without both), on every replica after the next sync.
     @Test func aDeletedCategoryOrTitleLineIsRefusedNotSavedAsShiftedFields() throws {
         let setup = try Setup()
         let before = try setup.article
         for (name, command, expected) in [
             ("no-category.sh", "sed -i '1,2d' \"$1\"", "starts with the article's title where its category belongs (it was \"News\")"),
             ("no-title.sh", "sed -i '3,4d' \"$1\"", "has the article's first paragraph where its title belongs"),
+            // Both lines deleted: a body alone, whose first two lines passed both checks above.
+            ("body-alone.sh", "sed -i '1,4d' \"$1\"", "starts with lines of the article's body where its category and title belong"),
+            // The same without the closing tag: named as a body, not as a lost tag.
+            ("body-alone-untagged.sh", "sed -i '1,4d; s/ *{viva}$//' \"$1\"", "--body-file FILE` replaces the body alone"),
         ] {
             let refused = try setup.edit(with: try setup.editor(name, command))
             #expect(refused.status == 1)
