@@ -48,7 +48,18 @@ extension ArticleSyncCommand {
             }
             let resolved = try replica.resolve(fullID, with: resolution)
             if let file { UnsavedText.removeIfKept(file, in: options.replicaDirectory) }
-            print("resolved \(fullID.prefix(8)) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it"))
+            print(try Self.resolvedMessage(resolved, replica: replica))
+        }
+
+        /// What `resolve` did. A resolution that is the server's version (`--theirs`, or a file
+        /// holding it) queues nothing; before, that too said "`articlesync sync` sends it", and the
+        /// next sync then pushed nothing.
+        static func resolvedMessage(_ resolved: Article, replica: Replica) throws -> String {
+            let short = resolved.idString.prefix(8)
+            guard try replica.locallyModifiedIDs().contains(resolved.idString) else {
+                return "resolved \(short) (\(resolved.title)): it is the server's version, so there is nothing to send"
+            }
+            return "resolved \(short) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it")
         }
 
         /// `--edit`: the editor opens on the merge attempt. When a sync brings a newer server version
@@ -80,7 +91,7 @@ extension ArticleSyncCommand {
                     let article = try TextEditor.parseArticle(edited, file: "edited resolution", id: conflict.mine.id,
                                                              replacing: [conflict.mine, seen])
                     let resolved = try replica.resolve(conflict.articleID, with: .article(article, writtenAgainst: seen))
-                    print("resolved \(short) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it"))
+                    print(try resolvedMessage(resolved, replica: replica))
                     return
                 } catch let overlap as ResolutionOverlap where overlap.theirs.isDeleted {
                     // There are no two versions to mark: saving would bring the article back unasked.

@@ -115,6 +115,23 @@ import Testing
         #expect(try b.ok(["verify"]).hasPrefix("in sync"))
     }
 
+    /// `--theirs` takes the server's version: nothing is left to push, and resolve says so. Before,
+    /// it said "`articlesync sync` sends it" as `--mine` does, and the sync then pushed nothing.
+    @Test func resolveSaysWhetherTheNextSyncHasSomethingToSend() throws {
+        let workspace = try Workspace()
+        let (_, b, id, _) = try workspace.replicasWithAConflict()
+        let theirs = try b.ok(["resolve", id, "--theirs"])
+        #expect(theirs.contains("it is the server's version, so there is nothing to send"), "\(theirs)")
+        #expect(!theirs.contains("sends it"), "\(theirs)")
+        #expect(try b.ok(["sync"]).contains("pushed 0"))
+
+        let second = try Workspace()
+        let (_, d, other, _) = try second.replicasWithAConflict()
+        let mine = try d.ok(["resolve", other, "--mine"])
+        #expect(mine.contains("`\(d.program) sync` sends it"), "\(mine)")
+        #expect(try d.ok(["sync"]).contains("pushed 1"))
+    }
+
     @Test func conflictIsKeptShownAndResolvedThroughTheCLI() throws {
         let workspace = try Workspace()
         let (a, b, id, synced) = try workspace.replicasWithAConflict()
