@@ -34,7 +34,9 @@ struct ArticleSyncCommand: AsyncParsableCommand {
             StandardOutput.flush()
         } catch {
             StandardOutput.flush()
-            let explained = ReplicaError.explaining(error)
+            var explained = ReplicaError.explaining(error)
+            // A refused token's message suggests `articlesync remote token`, which needs the -C DIR too.
+            if let refusal = explained as? ServerRefusal { explained = ReplicaError(refusal.description) }
             guard var failure = explained as? ReplicaError else { exit(withError: explained) }
             failure.message = SuggestedCommands.carryingReplicaOption(failure.message)
             exit(withError: failure)
