@@ -55,11 +55,13 @@ extension ArticleSyncCommand {
         /// holding it) queues nothing; before, that too said "`articlesync sync` sends it", and the
         /// next sync then pushed nothing.
         static func resolvedMessage(_ resolved: Article, replica: Replica) throws -> String {
+            // A deletion kept (--theirs against a deletion on the server, --mine against one here) says so.
+            let what = resolved.isDeleted ? "\(resolved.title), deleted" : resolved.title
             let short = resolved.idString.prefix(8)
             guard try replica.locallyModifiedIDs().contains(resolved.idString) else {
-                return "resolved \(short) (\(resolved.title)): it is the server's version, so there is nothing to send"
+                return "resolved \(short) (\(what)): it is the server's version, so there is nothing to send"
             }
-            return "resolved \(short) (\(resolved.title)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it")
+            return "resolved \(short) (\(what)); " + SuggestedCommands.carryingReplicaOption("`articlesync sync` sends it")
         }
 
         /// `--edit`: the editor opens on the merge attempt. When a sync brings a newer server version
