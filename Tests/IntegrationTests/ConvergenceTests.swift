@@ -133,12 +133,8 @@ import Testing
 
         // Against a deletion on the server, --theirs keeps the article deleted, and says so.
         let third = try Workspace()
-        let (e, f, ids) = try third.twoReplicasSharing(seeds: 1)
-        let deleted = String(ids[0].prefix(8))
-        try e.ok(["delete", deleted])
-        try f.ok(["set", deleted, "--title", "Judul dari F"])
-        try e.ok(["sync"])
-        #expect(try f.run(["sync"]).status == 3)
+        let (_, f, deleted, synced) = try third.replicasWithADeleteConflict()
+        #expect(synced.status == 3)
         let kept = try f.ok(["resolve", deleted, "--theirs"])
         #expect(kept.contains(", deleted): it is the server's version, so there is nothing to send"), "\(kept)")
     }

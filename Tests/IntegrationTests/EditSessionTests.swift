@@ -150,12 +150,8 @@ import Testing
     /// resolves nothing, and a changed one keeps the article.
     @Test func aDeleteAgainstAnEditIsNotUndoneByAnUnchangedSave() throws {
         let workspace = try Workspace()
-        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 1)
-        let id = String(ids[0].prefix(8))
-        try a.ok(["delete", id])
-        try b.ok(["set", id, "--title", "Judul dari B"])
-        try a.ok(["sync"])
-        #expect(try b.run(["sync"]).status == 3)
+        let (a, b, id, synced) = try workspace.replicasWithADeleteConflict()
+        #expect(synced.status == 3)
 
         let unchanged = try b.run(["resolve", id, "--edit"], environment: ["EDITOR": "true"])
         #expect(unchanged.status == 1)

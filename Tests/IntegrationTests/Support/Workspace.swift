@@ -124,6 +124,17 @@ extension Workspace {
         try a.ok(["sync"])
         return (a, b, id, try b.run(["sync"]))
     }
+
+    /// Two replicas sharing one article that A deleted and B retitled; A synced first, so B holds a
+    /// delete-against-edit conflict (its sync's result is returned).
+    func replicasWithADeleteConflict() throws -> (a: ReplicaCLI, b: ReplicaCLI, id: String, bSync: CommandResult) {
+        let (a, b, ids) = try twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
+        try a.ok(["delete", id])
+        try b.ok(["set", id, "--title", "Judul dari B"])
+        try a.ok(["sync"])
+        return (a, b, id, try b.run(["sync"]))
+    }
 }
 
 extension ServerSupervisor {
