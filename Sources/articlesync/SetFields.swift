@@ -18,7 +18,7 @@ extension ArticleSyncCommand {
         @Option(help: "New source.") var source: String?
         @Option(help: "Set the tags (repeat for several); replaces all tags.") var tag: [String] = []
         @Flag(help: "Remove all tags.") var clearTags = false
-        @Option(help: ArgumentHelp("Publication time, ISO 8601 to the second (2020-09-30T08:00:00Z, or +07:00 for Z); empty clears it.", valueName: "TIME")) var published: String?
+        @Option(help: ArgumentHelp("Publication time, ISO 8601 to the second (2020-09-30T08:00:00Z, or +07:00 for Z; kept and shown in UTC); empty clears it.", valueName: "TIME")) var published: String?
 
         /// A script's `--tag "$TAG"` with TAG unset would otherwise clear every tag without a word, and
         /// `set ID` alone would say "saved" having changed nothing.
