@@ -28,7 +28,7 @@ struct ServerCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: AdminError.explaining(error))
+            exit(withError: SuggestedAdminCommands.carryingDataOption(AdminError.explaining(error)))
         }
     }
 
@@ -46,7 +46,9 @@ struct ServerCommand: AsyncParsableCommand {
 /// `--data DIR`, shared by every subcommand.
 struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The server's data directory.", valueName: "DIR"))
-    var data: String = "./articlesync-data"
+    var data: String = Self.defaultDirectory
+
+    static let defaultDirectory = "./articlesync-data"
 
     var directory: ServerDataDirectory { ServerDataDirectory(path: data) }
 
@@ -54,6 +56,7 @@ struct DataOptions: ParsableArguments {
     /// at the root of the file system (/changelog.sqlite).
     func validate() throws {
         if data.isEmpty { throw ValidationError("--data needs a directory (the one given is empty: an unset shell variable?)") }
+        SuggestedAdminCommands.record(dataDirectory: data)
     }
 }
 

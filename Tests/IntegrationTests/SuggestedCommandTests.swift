@@ -1,3 +1,4 @@
+import ArticleSyncShared
 import ArticleSyncStress
 import Foundation
 import Testing
@@ -52,6 +53,28 @@ import Testing
 
     /// Only what names a command on a replica is changed: not the word in a sentence, not `init`
     /// (whose directory is its argument) or the server's program.
+    /// The server's admin errors carry `--data DIR` likewise: before, "make it with
+    /// `articlesync-server collection create news`", pasted, made the collection in
+    /// ./articlesync-data (or failed there with "no change log"), not in the server's data directory.
+    @Test func adminCommandsPastedFromServerErrorsWorkOnTheSameDataDirectory() throws {
+        let workspace = try Workspace()
+        let missing = try workspace.server.admin(["token", "create", "--collection", "news", "--access", "write"])
+        #expect(missing.status == 1)
+        let parts = missing.stderr.split(separator: "`", omittingEmptySubsequences: false)
+        try #require(parts.count >= 3, "no command in \(missing.stderr)")
+        let command = String(parts[1])
+        #expect(command == "articlesync-server collection create news --data \(ShellWord.quoted(workspace.server.dataDirectory))", "\(command)")
+        // Pasted into a shell elsewhere, it makes the collection where the server keeps its change log.
+        let pasted = try runProgram("/bin/sh", ["-c", #"cd / && PATH="$1:$PATH" && eval "$2""#, "sh", Products.directory.path, command])
+        #expect(pasted.status == 0, "\(pasted.stderr)")
+        #expect(try workspace.server.admin(["collection", "list"]).stdout.contains("news\t"))
+        #expect(try workspace.server.admin(["token", "create", "--collection", "news", "--access", "write"]).status == 0)
+
+        let unknownToken = try workspace.server.admin(["token", "revoke", "000000000000"])
+        #expect(unknownToken.stderr.contains("(`articlesync-server token list --data \(ShellWord.quoted(workspace.server.dataDirectory))` shows them)"),
+                "\(unknownToken.stderr)")
+    }
+
     @Test func onlyCommandsOnAReplicaTakeTheOption() {
         let option = "-C 'my dir'"
         for (text, expected) in [
