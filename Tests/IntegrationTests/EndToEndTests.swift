@@ -171,7 +171,7 @@ import Testing
         let result = try other.run(["sync"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("does not grant access to collection \"articles\"; ask the server operator for a token for it "
-            + "(`articlesync-server token create --collection articles`); then `articlesync remote token"), "\(result.stderr)")
+            + "(`articlesync-server token create --collection articles`); then `\(other.program) remote token"), "\(result.stderr)")
         #expect(try other.list().isEmpty)
     }
 
