@@ -24,6 +24,15 @@ public enum InputFile {
         return "it could not be read"
     }
 
+    /// When the regular file at `path` was last written; nil for anything else (standard input as
+    /// `-`, a pipe such as `<(…)`, a file that cannot be looked at).
+    public static func modificationDate(_ path: String) -> Date? {
+        guard path != "-" else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    }
+
     /// The bytes of `path`; nil when it cannot be opened or read (`whyUnreadable` says why).
     public static func contents(atPath path: String, limit: Int = limit) throws -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }

@@ -64,7 +64,7 @@ extension Replica {
         try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO conflict (articleID, base, mine, theirs, attempt, fields, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [mine.idString, base.map(encode), encode(mine), encode(theirs), attempt,
-                             result.conflictingFields.joined(separator: ","), timestamp()])
+                             result.conflictingFields.joined(separator: ","), Date().formatted(ConflictRecord.timeFormat)])
         // The local text stays exactly as edited; only the server version it sits on moves.
         var local = mine
         local.version = theirs.version

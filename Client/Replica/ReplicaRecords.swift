@@ -66,7 +66,15 @@ public struct ConflictRecord: Sendable, Equatable {
     public var attempt: String
     /// The fields both sides changed differently.
     public var fields: [String]
+    /// When the conflict was made, or last remade by a sync that brought a newer server version into
+    /// it (ISO 8601, to the millisecond since resolutions from files are checked against it).
     public var createdAt: String
+
+    /// `createdAt` as a date: the moment `theirs` arrived. Nil if it does not parse.
+    public var theirsArrivedAt: Date? { try? Date(createdAt, strategy: Self.timeFormat) }
+
+    /// Also reads the whole seconds that conflicts made before were stamped with.
+    static let timeFormat = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 }
 
 /// How a person settles a conflict (`articlesync resolve`).

@@ -16,7 +16,7 @@ extension ArticleSyncCommand {
         @Flag(help: "Take the server's version.") var theirs = false
         @Option(help: ArgumentHelp("Use this article file as the resolution (- reads standard input).", valueName: "FILE")) var file: String?
         @Flag(help: "Finish the merge attempt in $VISUAL or $EDITOR.") var edit = false
-        @Flag(help: "With --file: use the file even if it was written from another article, or is named after one.") var force = false
+        @Flag(help: "With --file: use the file even if it was written from another article, or is named after one, or before the server's version in the conflict arrived.") var force = false
 
         func validate() throws {
             if [mine, theirs, file != nil, edit].filter({ $0 }).count != 1 {
@@ -37,10 +37,13 @@ extension ArticleSyncCommand {
             } else if theirs {
                 resolution = .theirs
             } else if let file {
+                // Looked at before reading: a file saved in between then counts as older, not newer.
+                let written = InputFile.modificationDate(file)
                 guard let data = try InputFile.contents(orStandardInput: file, holding: "the resolution") else { throw ValidationError("cannot read \(file): \(InputFile.whyUnreadable(file))") }
                 if !force, let other = try replica.otherArticle(heldBy: file, writtenFrom: replica.fileOrigin(of: file), than: fullID) {
                     throw Edit.anotherArticlesFile(file, holding: other, not: String(fullID.prefix(8)))
                 }
+                if !force { try Self.refuseIfOlder(file, writtenAt: written, than: conflict) }
                 resolution = .article(try TextEditor.parseArticle(Array(data), file: InputFile.label(file), id: conflict.mine.id, replacing: [conflict.mine, conflict.theirs]))
             } else {
                 try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)
@@ -49,6 +52,24 @@ extension ArticleSyncCommand {
             let resolved = try replica.resolve(fullID, with: resolution)
             if let file { UnsavedText.removeIfKept(file, in: options.replicaDirectory) }
             print(try Self.resolvedMessage(resolved, replica: replica))
+        }
+
+        /// A file written before the server's version in the conflict arrived (a sync brought a
+        /// newer one while the person wrote the resolution) was written against an older one, and
+        /// adopting it would undo the newer change unseen: before, `resolve --file` did, and another
+        /// machine's edit was reverted on every replica without a word. `--edit` merges such a
+        /// change in (`Resolution.article`); a file cannot say which version it was written
+        /// against, so it is refused. 20 ms of slack: the kernel stamps files from a clock that may
+        /// lag the one `createdAt` is read from by a tick, and a file written right after a sync
+        /// must not count as older than it.
+        static func refuseIfOlder(_ file: String, writtenAt written: Date?, than conflict: ConflictRecord) throws {
+            guard let written, let arrived = conflict.theirsArrivedAt, written < arrived.addingTimeInterval(-0.02) else { return }
+            let short = conflict.articleID.prefix(8)
+            throw ReplicaError("the server's version of \(short) changed after \(file) was last written (a sync brought version "
+                + "\(conflict.theirs.version) at \(conflict.createdAt)), so the file may undo that change; nothing was resolved. "
+                + "`articlesync show \(short) --conflict` shows the versions as they are now: bring the change into the file and run "
+                + "this again (or settle it with `articlesync resolve \(short) --edit`, which opens on the merge attempt as it is now), "
+                + "or pass --force to use the file as it is.")
         }
 
         /// What `resolve` did. A resolution that is the server's version (`--theirs`, or a file

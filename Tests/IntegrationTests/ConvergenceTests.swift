@@ -139,6 +139,34 @@ import Testing
         #expect(kept.contains(", deleted): it is the server's version, so there is nothing to send"), "\(kept)")
     }
 
+    /// A resolution written to a file, then a sync that brings a newer server version into the
+    /// conflict: the file was written against the older one. Before, `resolve --file` adopted it,
+    /// and the newer change (here A's new category) was undone on every replica without a word.
+    @Test func aResolutionFileWrittenBeforeTheServersLatestVersionIsRefused() throws {
+        let workspace = try Workspace()
+        let (a, b, id, _) = try workspace.replicasWithAConflict()
+        let resolution = try workspace.write("resolution.txt", try b.ok(["show", id]).replacingOccurrences(of: "Judul dari B", with: "Judul gabungan"))
+        try a.ok(["set", id, "--category", "Dunia"])
+        try a.ok(["sync"])
+        #expect(try b.run(["sync"]).status == 3, "still a conflict: the titles differ")
+
+        let stale = try b.run(["resolve", id, "--file", resolution])
+        #expect(stale.status == 1)
+        #expect(stale.stderr.contains("the server's version of \(id) changed after \(resolution) was last written"), "\(stale.stderr)")
+        #expect(stale.stderr.contains("nothing was resolved"), "\(stale.stderr)")
+        #expect(try b.ok(["conflicts"]).contains(id))
+
+        // The file, written again with the change brought in, is newer than that version: taken.
+        let text = try String(contentsOfFile: resolution, encoding: .utf8)
+        try Data(("Dunia" + text.drop { $0 != "\n" }).utf8).write(to: URL(fileURLWithPath: resolution))
+        try b.ok(["resolve", id, "--file", resolution])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        let settled = try a.ok(["show", id])
+        #expect(settled.hasPrefix("Dunia\n\nJudul gabungan\n"), "\(settled)")
+        #expect(try a.hashes() == b.hashes())
+    }
+
     @Test func conflictIsKeptShownAndResolvedThroughTheCLI() throws {
         let workspace = try Workspace()
         let (a, b, id, synced) = try workspace.replicasWithAConflict()
