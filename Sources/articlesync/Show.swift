@@ -1,10 +1,12 @@
 import ArgumentParser
 import ArticleSyncClient
 import ArticleSyncShared
+import Foundation
 
 extension ArticleSyncCommand {
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print an article in the plain-text format (a unique id prefix is enough).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print an article in the plain-text format (a unique id prefix is enough).",
+            discussion: "`show ID > FILE` notes FILE as written from the article: `edit ID --file FILE` then merges your changes with any the article got since (a sync, say) instead of undoing them.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
@@ -36,8 +38,26 @@ extension ArticleSyncCommand {
             if json {
                 try printJSON(Output(article: article, contentHash: article.contentHash, modified: try replica.locallyModifiedIDs().contains(fullID)))
             } else {
-                print(render(article))
+                let text = render(article)
+                print(text)
+                Self.noteRedirect(of: article, printed: text + "\n", in: replica)
             }
+        }
+
+        /// `show ID > FILE`, then `edit ID --file FILE`, is how an article is edited in one's own
+        /// editor. A sync in between (another machine's edit) was undone by that save without a word:
+        /// the file was noted nowhere, so its text read as an edit of the newer version. When stdout
+        /// is a regular file holding exactly what was printed (not one appended to), it is noted as
+        /// written from the article, as `edit` notes its own files, and `edit --file` merges it with
+        /// what changed since. Best effort: a note that cannot be written leaves the file as before.
+        static func noteRedirect(of article: Article, printed: String, in replica: Replica) {
+            guard !replica.isReadOnly, !article.isDeleted else { return }
+            var info = stat()
+            guard fstat(STDOUT_FILENO, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+            StandardOutput.flush()
+            guard fstat(STDOUT_FILENO, &info) == 0, Int(info.st_size) == printed.utf8.count,
+                  let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(STDOUT_FILENO)") else { return }
+            try? replica.noteFilesWritten([FileOrigin(path: path, writtenFrom: article)])
         }
 
         func render(_ article: Article) -> String {

@@ -335,4 +335,37 @@ import Testing
         try b.ok(["resolve", first, "--file", secondsFile, "--force"])
         #expect(try b.ok(["show", first]) == b.ok(["show", second]))
     }
+
+    /// `show ID > FILE`, the file edited, a sync meanwhile, then `edit ID --file FILE`. Before, the
+    /// save undid the synced change (A's new category went back to "News" on every replica):
+    /// nothing noted the file. Now `show` notes a file it wrote whole, and the save merges.
+    @Test func aFileWrittenByShowIsMergedWithChangesSyncedSince() throws {
+        let workspace = try Workspace()
+        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
+        /// `articlesync -C B show ID` with stdout sent to `file` by the shell, `>` or `>>`.
+        func show(into file: String, _ redirect: String) throws {
+            let shown = try runProgram("/bin/sh", ["-c", #"exec "$0" -C "$1" show "$2" \#(redirect) "$3""#, Products.client, b.path, id, file])
+            #expect(shown.status == 0, "\(shown.stderr)")
+        }
+        let file = workspace.root + "/mine.txt"
+        try show(into: file, ">")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "Pertempuran", with: "Pertempuran sengit").write(toFile: file, atomically: true, encoding: .utf8)
+        try a.ok(["set", id, "--category", "Dunia"])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+
+        let saved = try b.run(["edit", id, "--file", file])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        #expect(saved.stdout.contains("merged with the changes made to it after \(file) was written from it"), "\(saved.stdout)")
+        let article = try b.ok(["show", id])
+        #expect(article.hasPrefix("Dunia\n") && article.contains("Pertempuran sengit"), "\(article)")
+
+        // Appended to a file that held something else, the text is not the file's whole: not noted
+        // (`add` and `edit --file` would otherwise take the file for this article's).
+        let log = try workspace.write("log.txt", "catatan\n")
+        try show(into: log, ">>")
+        #expect(try ReplicaDirectory(path: b.path).open().fileOrigin(of: log) == nil)
+    }
 }
