@@ -24,6 +24,15 @@ extension Replica {
         try pool.read { db in try Self.article(id, db) }
     }
 
+    /// When article `id`'s text last changed in this replica (an edit here, or one a sync brought);
+    /// nil when that was before this replica kept the time (migration "v7 article changed at").
+    public func textChangedAt(_ id: String) throws -> Date? {
+        try pool.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT changedAt FROM article WHERE id = ?"), arguments: [id])
+                .map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        }
+    }
+
     /// Every article, deleted ones only when asked, ordered by category and title.
     public func articles(includeDeleted: Bool = false) throws -> [Article] {
         try pool.read { db in

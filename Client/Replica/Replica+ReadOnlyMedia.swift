@@ -48,8 +48,9 @@ extension Replica {
     }
 
     /// Migrations that add only what makes reads faster (an index), or what only a writing command
-    /// reads (the copies `edit --file` merges from): a replica without them reads the same.
-    static let migrationsReadsDoNotNeed: Set<String> = ["v5 deleted articles index", "v6 file origin states"]
+    /// reads (the copies `edit --file` merges from, when an article last changed): a replica without
+    /// them reads the same.
+    static let migrationsReadsDoNotNeed: Set<String> = ["v5 deleted articles index", "v6 file origin states", "v7 article changed at"]
 
     /// Whether the file system holding `path` is mounted read-only.
     static func isOnReadOnlyFileSystem(_ path: String) -> Bool {

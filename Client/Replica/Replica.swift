@@ -237,11 +237,15 @@ public struct Replica: Sendable {
 
     private static func store(id: String, title: String, category: String, isDeleted: Bool, version: Int64, seq: Int64,
                               stored: Article.StoredForm, _ db: Database) throws {
+        // changedAt moves only with the text: not when a sync restamps the same text with the
+        // server's version (an acknowledgement, a conflict's new base).
         try db.cachedStatement(sql: """
-            INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state, changedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET title = excluded.title, category = excluded.category, isDeleted = excluded.isDeleted,
-                version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state
-            """).execute(arguments: [id, title, category, isDeleted, version, seq, stored.contentHash, Data(stored.bytes)])
+                version = excluded.version, seq = excluded.seq, contentHash = excluded.contentHash, state = excluded.state,
+                changedAt = CASE WHEN article.contentHash = excluded.contentHash THEN article.changedAt ELSE excluded.changedAt END
+            """).execute(arguments: [id, title, category, isDeleted, version, seq, stored.contentHash, Data(stored.bytes),
+                                     Int64(Date().timeIntervalSince1970 * 1000)])
     }
 
     static func article(_ id: String, _ db: Database) throws -> Article? {

@@ -124,6 +124,12 @@ extension Replica {
                 END;
                 """)
         }
+        // When each article's text last changed here (milliseconds since 1970; NULL for a change made
+        // before this migration): `edit --file` with a file nothing here wrote refuses one written
+        // before that change, which saving would undo (see `Replica.textChangedAt`).
+        migrator.registerMigration("v7 article changed at") { db in
+            try db.execute(sql: "ALTER TABLE article ADD COLUMN changedAt INTEGER")
+        }
         return migrator
     }
 }

@@ -47,6 +47,8 @@ extension ArticleSyncCommand {
             // Whether `opened` is the article as it was when `file` was written, not as it is now.
             var changedSinceFile = false
             if let file {
+                // Looked at before reading: a file saved in between then counts as older, not newer.
+                let written = InputFile.modificationDate(file)
                 guard let data = try InputFile.contents(orStandardInput: file, holding: "the article") else {
                     throw ValidationError("cannot read \(file): \(InputFile.whyUnreadable(file))")
                 }
@@ -54,6 +56,9 @@ extension ArticleSyncCommand {
                 let origin = try replica.fileOrigin(of: file)
                 if !force, let other = try replica.otherArticle(heldBy: file, writtenFrom: origin, than: fullID) {
                     throw Self.anotherArticlesFile(file, holding: other, not: short)
+                }
+                if !force, origin == nil, let written, let changed = try replica.textChangedAt(fullID) {
+                    try Self.refuse(file, writtenAt: written, ifOlderThan: changed, short)
                 }
                 // An export, or text kept here, holds the article as it was then: saved over a later
                 // change (another machine's edit that a sync brought), it would undo it unseen. A
@@ -135,6 +140,20 @@ extension ArticleSyncCommand {
             let origin = FileOrigin(path: file, writtenFrom: edit)
             try replica.noteFilesWritten([origin])
             if UnsavedText.removeIfKept(file, in: options.replicaDirectory) { try replica.forgetFiles(keys: [origin.path]) }
+        }
+
+        /// A file nothing here wrote (not an export, not `show ID > FILE`, not text `edit` kept or a
+        /// file it saved) says nothing of the version it was written from. One written before the
+        /// article last changed (a sync brought another machine's edit, or another command changed
+        /// it) would undo that change: before, `edit --file` saved it so, on every replica, without a
+        /// word. 20 ms of slack, as for `resolve --file` (`Resolve.refuseIfOlder`).
+        static func refuse(_ file: String, writtenAt written: Date, ifOlderThan changed: Date, _ short: String) throws {
+            guard written < changed.addingTimeInterval(-0.02) else { return }
+            throw ReplicaError("article \(short) changed after \(file) was last written (it changed at \(changed.formatted(.iso8601)): "
+                + "a sync brought another machine's edit, or another command changed it), and nothing here wrote the file, so saving it "
+                + "as it is would undo that change; nothing was saved. Write the article as it is now to another file "
+                + "(`articlesync show \(short) > \(short).new.txt`), bring your changes over and save it with `articlesync edit \(short) "
+                + "--file \(short).new.txt`, or pass --force to save \(file) as it is.")
         }
 
         /// `edit ID --file` and `resolve ID --file` with the file of another article.

@@ -16,6 +16,15 @@ import Testing
         return (0..<count).map { Article(title: "Artikel \($0)", body: body, category: "News", source: "viva") }
     }
 
+    /// An article row as replicas made before migration "v7 article changed at" held it, for tables
+    /// migrated only that far (`Replica.store` also writes the time the text changed).
+    static func storeAsBeforeV7(_ article: Article, _ db: Database) throws {
+        let stored = article.storedForm
+        try db.execute(sql: "INSERT INTO article (id, title, category, isDeleted, version, seq, contentHash, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [article.idString, article.title, article.category, article.isDeleted, article.version, article.seq,
+                                   stored.contentHash, Data(stored.bytes)])
+    }
+
     /// Database pages in use (the file without its free pages), whatever is still in the WAL.
     static func pagesInUse(_ replica: Replica) throws -> Int {
         try replica.pool.read { db in
@@ -83,7 +92,7 @@ import Testing
             let queue = try DatabaseQueue(path: path)
             try Replica.migrator.migrate(queue, upTo: "v1")
             try queue.write { db in
-                try Replica.store(article, db)
+                try Self.storeAsBeforeV7(article, db)
                 for (position, state, sentAt) in [(Int64(7), frozen, "2026-01-01T00:00:00Z" as String?), (8, article, nil), (9, article, nil)] {
                     try db.execute(sql: """
                         INSERT INTO outbox (position, mutationID, articleID, baseVersion, state, sentAt, createdAt) VALUES (?, ?, ?, ?, ?, ?, '')
@@ -183,7 +192,7 @@ import Testing
             try Replica.migrator.migrate(queue, upTo: "v1")
             try queue.write { db in
                 for article in articles {
-                    try Replica.store(article, db)
+                    try Self.storeAsBeforeV7(article, db)
                     try db.execute(sql: "INSERT INTO outbox (mutationID, articleID, baseVersion, state, createdAt) VALUES (?, ?, 0, ?, '')",
                                    arguments: [UUID().uuidString, article.idString, Replica.encode(article)])
                 }
@@ -217,7 +226,7 @@ import Testing
         do {
             let queue = try DatabaseQueue(path: path)
             try Replica.migrator.migrate(queue, upTo: "v4 file origins")
-            try queue.write { db in for article in articles { try Replica.store(article, db) } }
+            try queue.write { db in for article in articles { try Self.storeAsBeforeV7(article, db) } }
         }
         let replica = try Replica(path: path)
         try replica.configure(server: "127.0.0.1:7443", collection: "articles", fingerprint: "sha256:" + String(repeating: "ab", count: 32))
@@ -236,7 +245,7 @@ import Testing
     }
 
     /// A replica on read-only media (a snapshot) is read through `immutable=1`, also one made
-    /// before the last migrations when those add only an index, or a column only `edit` reads; one that would need its tables
+    /// before the last migrations when those add only an index, or columns only `edit` reads; one that would need its tables
     /// rebuilt, or whose WAL holds changes, is refused with what to do, and nothing can be written.
     @Test func aReplicaIsReadFromReadOnlyMediaOrRefusedWithWhatToDo() throws {
         defer { cleanUp() }
@@ -253,7 +262,7 @@ import Testing
                 try Replica.migrator.migrate(queue, upTo: lastMigration)
                 try queue.write { db in
                     try db.execute(sql: "INSERT INTO syncState (id, server, collection, fingerprint, clientID) VALUES (1, 's', 'articles', 'f', 'c')")
-                    for article in articles { try Replica.store(article, db) }
+                    for article in articles { try Self.storeAsBeforeV7(article, db) }
                 }
                 try queue.close()
             }

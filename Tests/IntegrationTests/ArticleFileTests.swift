@@ -338,7 +338,8 @@ import Testing
 
     /// `show ID > FILE`, the file edited, a sync meanwhile, then `edit ID --file FILE`. Before, the
     /// save undid the synced change (A's new category went back to "News" on every replica):
-    /// nothing noted the file. Now `show` notes a file it wrote whole, and the save merges.
+    /// nothing noted the file. Now `show` notes a file it wrote whole, and the save merges; a file
+    /// nothing here wrote is refused when it is older than the article's last change.
     @Test func aFileWrittenByShowIsMergedWithChangesSyncedSince() throws {
         let workspace = try Workspace()
         let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 1)
@@ -367,5 +368,21 @@ import Testing
         let log = try workspace.write("log.txt", "catatan\n")
         try show(into: log, ">>")
         #expect(try ReplicaDirectory(path: b.path).open().fileOrigin(of: log) == nil)
+
+        // A file nothing here wrote (copied out of a terminal, say), older than a synced change:
+        // refused, since saving it would undo the change. Before, it was saved over it.
+        let copied = try workspace.write("copied.txt", try b.ok(["show", id]).replacingOccurrences(of: "Pertempuran", with: "Pertempuran dahsyat"))
+        try a.ok(["sync"])
+        try a.ok(["set", id, "--tag", "perang"])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let before = try b.ok(["show", id])
+        let refused = try b.run(["edit", id, "--file", copied])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("article \(id) changed after \(copied) was last written"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was saved"), "\(refused.stderr)")
+        #expect(try b.ok(["show", id]) == before)
+        try b.ok(["edit", id, "--file", copied, "--force"])
+        #expect(try b.ok(["show", id]).contains("Pertempuran dahsyat"))
     }
 }
