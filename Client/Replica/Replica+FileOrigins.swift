@@ -56,6 +56,25 @@ extension Replica {
         try pool.write { db in try Self.insert(origins, fromExport: false, db) }
     }
 
+    /// `noteFilesWritten` for a command that otherwise only reads (`show ID > FILE`): it waits at
+    /// most `seconds` for another command's write (a large `add` holds the replica for seconds)
+    /// instead of the 30 s every writer waits, and then notes nothing. Returns whether it noted.
+    public func noteFileWritten(_ origin: FileOrigin, waitingAtMost seconds: Double) throws -> Bool {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = \(Int(seconds * 1000))")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Int(Self.busyTimeout * 1000))") }
+            do {
+                try db.inTransaction(.immediate) {
+                    try Self.insert([origin], fromExport: false, db)
+                    return .commit
+                }
+                return true
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                return false
+            }
+        }
+    }
+
     /// Drops the notes of files that are gone (a kept text once saved), with their copies; `keys`
     /// spelled as `FileOrigin.key` spelled them while the files were there.
     public func forgetFiles(keys: [String]) throws {

@@ -23,7 +23,7 @@ public struct Replica: Sendable {
     public init(path: String) throws {
         var configuration = Configuration()
         // `sync` and other commands may run at once on one replica; writers wait instead of failing.
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = .timeout(Self.busyTimeout)
         configuration.prepareDatabase { db in
             // The WAL is left as SQLite leaves it: deleted when the last connection closes. Replicas
             // used to keep it (SQLITE_FCNTL_PERSIST_WAL) to spare GRDB's small write that makes a
@@ -103,6 +103,9 @@ public struct Replica: Sendable {
     /// instead of 2.7–2.9 s, for 6 MB more peak memory (release builds, alternating runs). SQLite
     /// allocates the cache as pages are read, so small commands do not pay for it.
     public static let pageCacheBytes = 8 << 20
+    /// Seconds a writer waits for another command's write before it gives up (`ReplicaError`
+    /// names SQLITE_BUSY as "stayed busy for 30 s").
+    static let busyTimeout: Double = 30
     /// WAL a download may write before it is checkpointed into the database: 256 MiB.
     static let downloadCheckpointBytes = 256 << 20
     var downloadCheckpointPages: Int { Self.downloadCheckpointBytes / pageSize }

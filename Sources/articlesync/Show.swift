@@ -49,7 +49,8 @@ extension ArticleSyncCommand {
         /// the file was noted nowhere, so its text read as an edit of the newer version. When stdout
         /// is a regular file holding exactly what was printed (not one appended to), it is noted as
         /// written from the article, as `edit` notes its own files, and `edit --file` merges it with
-        /// what changed since. Best effort: a note that cannot be written leaves the file as before.
+        /// what changed since. Best effort: a note that cannot be written (the replica busy with
+        /// another command's write for over a second, say) leaves the file as before.
         static func noteRedirect(of article: Article, printed: String, in replica: Replica) {
             guard !replica.isReadOnly, !article.isDeleted else { return }
             var info = stat()
@@ -57,7 +58,8 @@ extension ArticleSyncCommand {
             StandardOutput.flush()
             guard fstat(STDOUT_FILENO, &info) == 0, Int(info.st_size) == printed.utf8.count,
                   let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(STDOUT_FILENO)") else { return }
-            try? replica.noteFilesWritten([FileOrigin(path: path, writtenFrom: article)])
+            // A second at most: show is a read, and must not hang behind a large `add`.
+            _ = try? replica.noteFileWritten(FileOrigin(path: path, writtenFrom: article), waitingAtMost: 1)
         }
 
         func render(_ article: Article) -> String {
