@@ -33,6 +33,14 @@ public enum InputFile {
         return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 
+    /// Whether a file last written at `written` was written before `moment`, by more than 20 ms:
+    /// the kernel stamps files from a clock that may lag the one `Date()` reads by a tick, and a
+    /// file written right after `moment` must not count as older than it. `edit --file` and
+    /// `resolve --file` refuse a file written before the change it would undo.
+    public static func wasWritten(_ written: Date, before moment: Date) -> Bool {
+        written < moment.addingTimeInterval(-0.02)
+    }
+
     /// The bytes of `path`; nil when it cannot be opened or read (`whyUnreadable` says why).
     public static func contents(atPath path: String, limit: Int = limit) throws -> Data? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }

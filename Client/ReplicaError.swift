@@ -44,8 +44,8 @@ extension ReplicaError {
             return ReplicaError("the replica's database cannot be opened for writing (\(sqlite)); check that you may write to the "
                 + "replica's .articlesync directory and the files in it, and that its disk is not read-only.")
         case .SQLITE_BUSY, .SQLITE_LOCKED:
-            // Every replica connection waits 30 s for a writer before it gives up (Replica.init).
-            return ReplicaError("the replica stayed busy for 30 s: another articlesync command is writing to it (a large `add`, "
+            // Every replica connection waits this long for a writer before it gives up (Replica.init).
+            return ReplicaError("the replica stayed busy for \(Int(Replica.busyTimeout)) s: another articlesync command is writing to it (a large `add`, "
                 + "say) (\(sqlite)). \(kept) Run this one again when the other is done.")
         case .SQLITE_CORRUPT, .SQLITE_NOTADB:
             return damaged(sqlite)

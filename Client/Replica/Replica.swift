@@ -104,7 +104,7 @@ public struct Replica: Sendable {
     /// allocates the cache as pages are read, so small commands do not pay for it.
     public static let pageCacheBytes = 8 << 20
     /// Seconds a writer waits for another command's write before it gives up (`ReplicaError`
-    /// names SQLITE_BUSY as "stayed busy for 30 s").
+    /// says so when SQLITE_BUSY comes back).
     static let busyTimeout: Double = 30
     /// WAL a download may write before it is checkpointed into the database: 256 MiB.
     static let downloadCheckpointBytes = 256 << 20

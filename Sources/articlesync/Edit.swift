@@ -146,9 +146,9 @@ extension ArticleSyncCommand {
         /// file it saved) says nothing of the version it was written from. One written before the
         /// article last changed (a sync brought another machine's edit, or another command changed
         /// it) would undo that change: before, `edit --file` saved it so, on every replica, without a
-        /// word. 20 ms of slack, as for `resolve --file` (`Resolve.refuseIfOlder`).
+        /// word. `resolve --file` checks its file the same way (`Resolve.refuseIfOlder`).
         static func refuse(_ file: String, writtenAt written: Date, ifOlderThan changed: Date, _ short: String) throws {
-            guard written < changed.addingTimeInterval(-0.02) else { return }
+            guard InputFile.wasWritten(written, before: changed) else { return }
             throw ReplicaError("article \(short) changed after \(file) was last written (it changed at \(changed.formatted(.iso8601)): "
                 + "a sync brought another machine's edit, or another command changed it), and nothing here wrote the file, so saving it "
                 + "as it is would undo that change; nothing was saved. Write the article as it is now to another file "

@@ -59,11 +59,9 @@ extension ArticleSyncCommand {
         /// adopting it would undo the newer change unseen: before, `resolve --file` did, and another
         /// machine's edit was reverted on every replica without a word. `--edit` merges such a
         /// change in (`Resolution.article`); a file cannot say which version it was written
-        /// against, so it is refused. 20 ms of slack: the kernel stamps files from a clock that may
-        /// lag the one `createdAt` is read from by a tick, and a file written right after a sync
-        /// must not count as older than it.
+        /// against, so it is refused.
         static func refuseIfOlder(_ file: String, writtenAt written: Date?, than conflict: ConflictRecord) throws {
-            guard let written, let arrived = conflict.theirsArrivedAt, written < arrived.addingTimeInterval(-0.02) else { return }
+            guard let written, let arrived = conflict.theirsArrivedAt, InputFile.wasWritten(written, before: arrived) else { return }
             let short = conflict.articleID.prefix(8)
             throw ReplicaError("the server's version of \(short) changed after \(file) was last written (a sync brought version "
                 + "\(conflict.theirs.version) at \(conflict.createdAt)), so the file may undo that change; nothing was resolved. "

@@ -15,9 +15,9 @@ enum TextEditor {
         // two lines became the category and the title, and that was saved as an edit. Checked
         // before the closing tag, whose message would not say what went wrong.
         if let replaced = replacing.first(where: { article in
+            guard parsed.article.category != article.category else { return false }
             let bodyLines = Set(article.body.split(separator: "\n").map(ArticleText.trim))
-            return parsed.article.category != article.category && bodyLines.contains(parsed.article.category)
-                && bodyLines.contains(parsed.article.title)
+            return bodyLines.contains(parsed.article.category) && bodyLines.contains(parsed.article.title)
         }) {
             let short = replaced.idString.prefix(8)
             throw ReplicaError("\(file) starts with lines of the article's body where its category and title belong (they were "
