@@ -233,14 +233,9 @@ public struct SyncEngine: Sendable {
     /// checksums differ, to name the articles that do.
     public func verify() async throws -> VerifyReport {
         let state = try replica.syncState()
-        let token = try directory.readToken()
         try replica.checkStoredArticles()
         let local = try replica.localDigest()
-        return try await ServerConnection.withConnection(
-            to: try ServerAddress(parsing: state.server), trust: directory.serverTrust(state), clientCertificate: directory.clientCertificate,
-            silenceLimit: silenceLimit
-        ) { connection in
-            let welcome = try await connection.request { helloMessage(id: $0, state: state, token: token) }
+        return try await withGreetedConnection { connection, welcome in
             // Only said, not acted on: verify changes nothing here; the next sync downloads again.
             var serverReplaced = false
             if case .welcome(_, _, _, let epoch, let headSeq, _, _, _, let lastSeenHeld) = welcome {

@@ -22,6 +22,10 @@ public protocol ChangeLogStore: Sendable {
     func push(collectionID: Int64, clientID: String, mutations: [Mutation], articleSizeLimit: Int) async throws -> [MutationResult]
     func checksum(collectionID: Int64) async throws -> CollectionChecksum
     func manifest(collectionID: Int64) async throws -> [ManifestEntry]
+    /// Versions of one article of the collection, newest first: those below version `before` (from
+    /// the latest when nil), at most `limit` of them and no more than `byteBudget` bytes of articles
+    /// (but always at least one). None for an article the collection does not hold.
+    func history(collectionID: Int64, articleID: String, before: Int64?, limit: Int, byteBudget: Int) async throws -> ArticleHistory
     /// What a client is told when a request fails with `error`, thrown by this store: a phrase such
     /// as "its disk is full", without the internals (paths, statements), which go to the server's
     /// log. Nil when there is no more to say than that the server failed.
@@ -58,6 +62,12 @@ public enum Access: String, Sendable, Codable, CaseIterable {
 public struct ChangeBatch: Sendable {
     public var articles: [ChangedArticle]
     public var cursor: Int64
+    public var more: Bool
+}
+
+public struct ArticleHistory: Sendable {
+    public var versions: [ArticleVersion]
+    /// Older versions are left.
     public var more: Bool
 }
 

@@ -201,6 +201,11 @@ struct SyncSession {
             return .checksum(id: id, checksum: checksum.checksum, count: checksum.count, headSeq: checksum.headSeq)
         case .manifest(let id):
             return .manifest(id: id, entries: try await store.manifest(collectionID: grant.collectionID))
+        case .history(let id, let articleID, let before, let limit):
+            let history = try await store.history(collectionID: grant.collectionID, articleID: articleID, before: before,
+                                                  limit: min(max(1, limit), configuration.maximumArticlesPerPull),
+                                                  byteBudget: Self.pullByteBudget(encoding))
+            return .history(id: id, versions: history.versions, more: history.more)
         case .subscribe(let id):
             subscribe(grant.collectionID)
             return .notify(id: id, headSeq: try await store.headSeq(collectionID: grant.collectionID))

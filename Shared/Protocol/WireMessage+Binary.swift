@@ -1,6 +1,6 @@
 import NIOCore
 
-/// `binary-v1` shape of the messages: a type tag (client messages 1–7, server messages 0x81–0x88),
+/// `binary-v1` shape of the messages: a type tag (client messages 1–8, server messages 0x81–0x89),
 /// the request id where the JSON form has one, then the fields in the order docs/PROTOCOL.md lists.
 /// A message that has a `binary-v1` form.
 protocol BinaryWritable {
@@ -46,6 +46,12 @@ extension ClientMessage: BinaryWritable {
         case .manifest(let id): writer.tag(5); writer.unsigned(id)
         case .subscribe(let id): writer.tag(6); writer.unsigned(id)
         case .ping(let id): writer.tag(7); writer.unsigned(id)
+        case .history(let id, let articleID, let before, let limit):
+            writer.tag(8)
+            writer.unsigned(id)
+            writer.string(articleID)
+            writer.optional(before) { $0.int($1) }
+            writer.int(limit)
         }
     }
 
@@ -79,6 +85,9 @@ extension ClientMessage: BinaryWritable {
         case 5: self = .manifest(id: id)
         case 6: self = .subscribe(id: id)
         case 7: self = .ping(id: id)
+        case 8:
+            self = .history(id: id, articleID: try reader.string(), before: try reader.optional { reader throws(MessageDecodingError) in try reader.int() },
+                            limit: Int(truncatingIfNeeded: try reader.int()))
         default: throw MessageDecodingError(reason: "unknown message type \(tag)")
         }
         try reader.expectEnd()
@@ -145,6 +154,14 @@ extension ServerMessage: BinaryWritable {
         case .pong(let id):
             writer.tag(0x88)
             writer.unsigned(id)
+        case .history(let id, let versions, let more):
+            writer.tag(0x89)
+            writer.unsigned(id)
+            writer.array(versions) { writer, version in
+                writer.changedArticle(version.change)
+                writer.string(version.acceptedAt)
+            }
+            writer.bool(more)
         }
     }
 
@@ -198,6 +215,10 @@ extension ServerMessage: BinaryWritable {
             self = .error(id: id, code: code, message: try reader.string())
         case 0x88:
             self = .pong(id: try reader.unsigned())
+        case 0x89:
+            self = .history(id: try reader.unsigned(), versions: try reader.array { reader throws(MessageDecodingError) in
+                ArticleVersion(change: try reader.changedArticle(), acceptedAt: try reader.string())
+            }, more: try reader.bool())
         default:
             throw MessageDecodingError(reason: "unknown message type \(tag)")
         }

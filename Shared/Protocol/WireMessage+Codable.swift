@@ -4,6 +4,7 @@ enum WireKey: String, CodingKey {
     case type, id, protocolVersion, clientID, token, collection, cursor, limit, mutations
     case serverID, epoch, headSeq, access, articles, more, results, checksum, count, code, message, entries
     case encodings, encoding, skip, maxPushMutations, maxFrameBytes, lastSeen, lastSeenHeld
+    case articleID, before, versions
 }
 
 extension ClientMessage: Codable {
@@ -36,6 +37,9 @@ extension ClientMessage: Codable {
             self = .subscribe(id: id)
         case "ping":
             self = .ping(id: id)
+        case "history":
+            self = .history(id: id, articleID: try c.decode(String.self, forKey: .articleID),
+                            before: try c.decodeIfPresent(Int64.self, forKey: .before), limit: try c.decode(Int.self, forKey: .limit))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown message type \"\(type)\"")
         }
@@ -59,6 +63,10 @@ extension ClientMessage: Codable {
             if !skip.isEmpty { try c.encode(skip, forKey: .skip) }
         case .push(_, let mutations):
             try c.encode(mutations, forKey: .mutations)
+        case .history(_, let articleID, let before, let limit):
+            try c.encode(articleID, forKey: .articleID)
+            try c.encodeIfPresent(before, forKey: .before)
+            try c.encode(limit, forKey: .limit)
         case .checksum, .manifest, .subscribe, .ping:
             break
         }
@@ -117,6 +125,9 @@ extension ServerMessage: Codable {
             )
         case "pong":
             self = .pong(id: try c.decode(UInt64.self, forKey: .id))
+        case "history":
+            self = .history(id: try c.decode(UInt64.self, forKey: .id), versions: try c.decode([ArticleVersion].self, forKey: .versions),
+                            more: try c.decode(Bool.self, forKey: .more))
         default:
             throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown message type \"\(type)\"")
         }
@@ -171,6 +182,11 @@ extension ServerMessage: Codable {
         case .pong(let id):
             try c.encode("pong", forKey: .type)
             try c.encode(id, forKey: .id)
+        case .history(let id, let versions, let more):
+            try c.encode("history", forKey: .type)
+            try c.encode(id, forKey: .id)
+            try c.encode(versions, forKey: .versions)
+            try c.encode(more, forKey: .more)
         }
     }
 }

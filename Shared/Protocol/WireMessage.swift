@@ -173,11 +173,14 @@ public enum ClientMessage: Sendable, Hashable {
     /// Asks for a `notify` whenever the collection's head seq moves, for as long as the connection lasts.
     case subscribe(id: UInt64)
     case ping(id: UInt64)
+    /// Versions of one article from the server's change log, newest first: those below version
+    /// `before` (nil: from the latest), at most `limit` (the server caps it).
+    case history(id: UInt64, articleID: String, before: Int64? = nil, limit: Int)
 
     public var id: UInt64 {
         switch self {
         case .hello(let id, _, _, _, _, _, _), .pull(let id, _, _, _), .push(let id, _), .checksum(let id), .manifest(let id),
-             .subscribe(let id), .ping(let id): id
+             .subscribe(let id), .ping(let id), .history(let id, _, _, _): id
         }
     }
 
@@ -191,6 +194,7 @@ public enum ClientMessage: Sendable, Hashable {
         case .manifest: "manifest"
         case .subscribe: "subscribe"
         case .ping: "ping"
+        case .history: "history"
         }
     }
 }
@@ -201,7 +205,7 @@ public enum ServerMessage: Sendable, Hashable {
     public var requestID: UInt64? {
         switch self {
         case .welcome(let id, _, _, _, _, _, _, _, _), .changes(let id, _, _, _), .pushResult(let id, _), .checksum(let id, _, _, _),
-             .manifest(let id, _), .pong(let id): id
+             .manifest(let id, _), .pong(let id), .history(let id, _, _): id
         case .notify(let id, _), .error(let id, _, _): id
         }
     }
@@ -222,6 +226,8 @@ public enum ServerMessage: Sendable, Hashable {
     case notify(id: UInt64?, headSeq: Int64)
     case error(id: UInt64?, code: ProtocolErrorCode, message: String)
     case pong(id: UInt64)
+    /// Answers `history`: versions newest first; `more` when older ones are left.
+    case history(id: UInt64, versions: [ArticleVersion], more: Bool)
 }
 
 /// The largest push a server takes: its `--max-push-mutations` and `--max-frame-bytes`. A client
@@ -273,5 +279,35 @@ public struct ManifestEntry: Sendable, Hashable, Codable {
     public init(id: String, contentHash: String) {
         self.id = id
         self.contentHash = contentHash
+    }
+}
+
+/// One version of an article as the server's change log keeps it (a `history` answer).
+public struct ArticleVersion: Sendable, Hashable {
+    /// The article as this version left it (its `version` and `seq` set), with the mutation and
+    /// the client that made it.
+    public var change: ChangedArticle
+    /// When the server accepted it: ISO 8601 in UTC.
+    public var acceptedAt: String
+
+    public init(change: ChangedArticle, acceptedAt: String) {
+        self.change = change
+        self.acceptedAt = acceptedAt
+    }
+}
+
+/// JSON: a changed article's fields (`article`, `mutationID`, `clientID`) and `acceptedAt`, in one object.
+extension ArticleVersion: Codable {
+    enum CodingKeys: String, CodingKey { case acceptedAt }
+
+    public init(from decoder: any Decoder) throws {
+        change = try ChangedArticle(from: decoder)
+        acceptedAt = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .acceptedAt)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try change.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(acceptedAt, forKey: .acceptedAt)
     }
 }

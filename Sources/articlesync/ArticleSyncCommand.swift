@@ -10,14 +10,15 @@ struct ArticleSyncCommand: AsyncParsableCommand {
         abstract: "Keep an article collection in step across machines, offline first.",
         discussion: """
             A replica is a directory made by `articlesync init`. Every command works on the replica in the current \
-            directory, or in DIR with -C DIR, and all of them except `sync` work with no network.
+            directory, or in DIR with -C DIR, and all of them except `sync`, `verify`, `history` and \
+            `show --version` work with no network.
 
             Try `articlesync demo` for a tour on a throwaway server.
             """,
         version: "articlesync \(ArticleSyncVersion.description)",
         subcommands: [
             Demo.self, Init.self, Add.self, List.self, Show.self, Edit.self, SetFields.self, Delete.self, Restore.self,
-            Export.self, Status.self, Sync.self, Conflicts.self, Resolve.self, Verify.self, Remote.self,
+            Export.self, Status.self, Sync.self, Conflicts.self, Resolve.self, Verify.self, History.self, Remote.self,
         ]
     )
 

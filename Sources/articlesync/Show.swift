@@ -2,16 +2,19 @@ import ArgumentParser
 import ArticleSyncClient
 import ArticleSyncShared
 import Foundation
+import Logging
 
 extension ArticleSyncCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "show", abstract: "Print an article in the plain-text format (a unique id prefix is enough).",
-            discussion: "`show ID > FILE` notes FILE as written from the article: `edit ID --file FILE` then merges your changes with any the article got since (a sync, say) instead of undoing them.")
+            discussion: "`show ID > FILE` notes FILE as written from the article: `edit ID --file FILE` then merges your changes with any the article got since (a sync, say) instead of undoing them. `--version N` prints a version from the server's history instead (`history ID` lists them) and notes nothing: `edit ID --file FILE` then saves that text as it is.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
         @Flag(help: "Print JSON, with version and content hash.") var json = false
         @Flag(help: "Print both sides of an unresolved conflict (and the common base).") var conflict = false
+        @Option(help: ArgumentHelp("Print version N as the server's history keeps it (asks the server; `history ID` lists them).",
+                                   valueName: "N")) var version: Int64?
 
         struct Output: Encodable {
             var article: Article
@@ -19,8 +22,22 @@ extension ArticleSyncCommand {
             var modified: Bool
         }
 
+        /// `--json` of `--version`: that version, and when and by which client the server accepted it.
+        struct VersionOutput: Encodable {
+            var article: Article
+            var contentHash: String
+            var acceptedAt: String
+            var clientID: String
+        }
+
+        func validate() throws {
+            if version != nil, conflict { throw ValidationError("--version and --conflict cannot be combined") }
+            if let version, version < 1 { throw ValidationError("--version must be 1 or more (`articlesync history ID` lists the versions)") }
+        }
+
         func run() async throws {
             let replica = try options.openForReading()
+            if let version { return try await showVersion(version, replica: replica) }
             let fullID = try replica.resolveID(id)
             if conflict {
                 guard let record = try replica.conflicts().first(where: { $0.articleID == fullID }) else {
@@ -60,6 +77,26 @@ extension ArticleSyncCommand {
                   let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(STDOUT_FILENO)") else { return }
             // A second at most: show is a read, and must not hang behind a large `add`.
             _ = try? replica.noteFileWritten(FileOrigin(path: path, writtenFrom: article), waitingAtMost: 1)
+        }
+
+        /// Prints a version from the server. Not noted as `show ID > FILE` is: that note makes
+        /// `edit --file` merge the file with what changed since, which would undo the point of
+        /// writing out an older version (to save it as the article's text again).
+        func showVersion(_ number: Int64, replica: Replica) async throws {
+            let fullID = try History.articleID(id, in: replica)
+            let engine = SyncEngine(directory: options.replicaDirectory, replica: replica, logger: Logger(label: "articlesync"))
+            guard let found = try await engine.version(number, of: fullID) else {
+                throw ReplicaError("the server has no version \(number) of article \(fullID.prefix(8)); "
+                    + "`articlesync history \(fullID.prefix(8))` lists the versions it has")
+            }
+            let article = found.change.article
+            if json {
+                try printJSON(VersionOutput(article: article, contentHash: article.contentHash, acceptedAt: found.acceptedAt, clientID: found.change.clientID))
+                return
+            }
+            // On standard error: the text stays an article file, to save again with `edit --file`.
+            if article.isDeleted { printError("(version \(number) deleted the article; this is its text as it was)") }
+            print(ArticleText.print(article))
         }
 
         func render(_ article: Article) -> String {

@@ -18,6 +18,7 @@ import Testing
             .push(id: 4, mutations: [Mutation(mutationID: "m1", baseVersion: 2, article: article),
                                      Mutation(mutationID: "m2", baseVersion: 0, article: Article(title: "", body: "", category: "", source: "", isDeleted: true))]),
             .checksum(id: 5), .manifest(id: 6), .subscribe(id: 7), .ping(id: UInt64.max),
+            .history(id: 8, articleID: "a", limit: 20), .history(id: 9, articleID: "a", before: 4, limit: 1),
         ]
     }
 
@@ -43,6 +44,9 @@ import Testing
             .notify(id: 8, headSeq: 40), .notify(id: nil, headSeq: 41),
             .error(id: nil, code: .frameTooLarge, message: "big"), .error(id: 9, code: .forbidden, message: "read only"),
             .pong(id: 6),
+            .history(id: 10, versions: [ArticleVersion(change: changed, acceptedAt: "2026-12-06T04:17:00Z"),
+                                        ArticleVersion(change: changed, acceptedAt: "2026-12-06T04:16:00Z")], more: true),
+            .history(id: 11, versions: [], more: false),
         ]
     }
 

@@ -18,6 +18,8 @@ import Testing
             .manifest(id: 6),
             .subscribe(id: 7),
             .ping(id: 5),
+            .history(id: 8, articleID: "a", limit: 20),
+            .history(id: 9, articleID: "a", before: 4, limit: 1),
         ]
         for message in messages {
             #expect(try codec.decodeClientMessage(try codec.encode(message)) == message)
@@ -44,6 +46,8 @@ import Testing
             .notify(id: nil, headSeq: 41),
             .error(id: nil, code: .frameTooLarge, message: "big"),
             .pong(id: 6),
+            .history(id: 9, versions: [ArticleVersion(change: changed, acceptedAt: "2026-12-06T04:17:00Z")], more: true),
+            .history(id: 10, versions: [], more: false),
         ]
         for message in messages {
             #expect(try codec.decodeServerMessage(try codec.encode(message)) == message)
@@ -53,6 +57,15 @@ import Testing
     @Test func wireShapeIsFlatWithTypeAndID() throws {
         let buffer = try codec.encode(ClientMessage.pull(id: 7, cursor: 120, limit: 500))
         #expect(String(buffer: buffer) == #"{"cursor":120,"id":7,"limit":500,"type":"pull"}"#)
+        let history = try codec.encode(ClientMessage.history(id: 8, articleID: "a", before: 3, limit: 1))
+        #expect(String(buffer: history) == #"{"articleID":"a","before":3,"id":8,"limit":1,"type":"history"}"#)
+    }
+
+    /// A version is a changed article's fields and `acceptedAt` in one object, as docs/PROTOCOL.md shows.
+    @Test func aHistoryVersionIsOneFlatObject() throws {
+        let version = ArticleVersion(change: ChangedArticle(article: article, mutationID: "m1", clientID: "c"), acceptedAt: "2026-12-06T04:17:00Z")
+        let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(version)) as? [String: Any]
+        #expect(Set(object?.keys ?? [:].keys) == ["article", "mutationID", "clientID", "acceptedAt"])
     }
 
     @Test(arguments: [

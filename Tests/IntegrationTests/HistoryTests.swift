@@ -1,0 +1,72 @@
+import ArticleSyncClient
+import ArticleSyncShared
+import ArticleSyncStress
+import Foundation
+import Testing
+
+/// `history ID` and `show ID --version N` read an article's versions from a real server's change
+/// log over TLS: text a resolution replaced comes back from there.
+@Suite(.timeLimit(.minutes(5))) struct HistoryTests {
+    /// B settles a conflict with its own title, replacing A's on every replica. A finds its version
+    /// in the history, prints it into a file with the shell's `>` (as a person would) and saves it
+    /// as the article's text again.
+    @Test func aVersionAResolutionReplacedComesBackFromTheHistory() throws {
+        let workspace = try Workspace()
+        let (a, b, id, bSync) = try workspace.replicasWithAConflict()
+        #expect(bSync.status == 3)
+        try b.ok(["resolve", id, "--mine"])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.ok(["show", id]).contains("Judul dari B"))
+
+        let listed = try a.ok(["history", id])
+        let lines = listed.split(separator: "\n").map(String.init)
+        #expect(lines.first == "\(id): 3 version(s) on the server, newest first", "\(listed)")
+        #expect(lines.count == 6)
+        // Newest first: B's resolution, A's title, the article as added (by A).
+        #expect(lines[1].hasPrefix("  v3  ") && lines[1].contains("client ") && lines[1].contains("title") && lines[1].hasSuffix("Judul dari B"))
+        #expect(lines[2].hasPrefix("  v2  ") && lines[2].contains("this replica") && lines[2].hasSuffix("Judul dari A"))
+        #expect(lines[3].hasPrefix("  v1  ") && lines[3].contains("this replica") && lines[3].contains("created"))
+        #expect(lines[4] == "this replica holds v3")
+        #expect(lines[5] == "print one with `\(a.program) show \(id) --version N`")
+        let newest = try a.run(["history", id, "--limit", "1"])
+        #expect(newest.stdout.hasPrefix("\(id): the newest 1 version(s) on the server") && newest.stdout.contains("title"), "\(newest.stdout)")
+
+        let file = workspace.root + "/judul-a.txt"
+        let shown = try runProgram("/bin/sh", ["-c", #"exec "$0" -C "$1" show "$2" --version 2 > "$3""#, Products.client, a.path, id, file])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("\nJudul dari A\n"))
+        // Not noted as written from the article: that would merge it with v3 and keep B's title.
+        let saved = try a.run(["edit", id, "--file", file])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        #expect(try b.ok(["show", id]).contains("\nJudul dari A\n"))
+        #expect(try b.ok(["history", id]).hasPrefix("\(id): 4 version(s)"))
+
+        let json = try JSONSerialization.jsonObject(with: Data(try a.ok(["history", id, "--json"]).utf8)) as? [[String: Any]]
+        #expect(json?.compactMap { $0["version"] as? Int } == [4, 3, 2, 1])
+        #expect(json?.allSatisfy { $0["acceptedAt"] is String && $0["clientID"] is String && $0["article"] is [String: Any] } == true)
+    }
+
+    @Test func whatTheServerDoesNotHoldIsNamedWithWhatToDo() throws {
+        let workspace = try Workspace()
+        let (a, _, ids) = try workspace.twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
+        let missing = try a.run(["show", id, "--version", "7"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("the server has no version 7 of article \(id); `\(a.program) history \(id)` lists the versions it has"),
+                "\(missing.stderr)")
+        #expect(try a.run(["show", id, "--version", "0"]).stderr.contains("--version must be 1 or more"))
+
+        let added = try a.ok(["add", workspace.seedFiles[1]]).prefix(8)
+        let unsynced = try a.run(["history", String(added)])
+        #expect(unsynced.status == 1)
+        #expect(unsynced.stderr.contains("is not on the server yet: it was made here and not synced"), "\(unsynced.stderr)")
+
+        // A read token reads the history too; a whole id works for an article this replica lacks.
+        let reader = try workspace.replica("reader", token: try workspace.server.makeToken(access: "read"))
+        #expect(try reader.ok(["history", ids[0]]).hasPrefix("\(id): 1 version(s)"))
+        #expect(try reader.ok(["show", ids[0], "--version", "1"]).contains("Dibombardir"))
+    }
+}
