@@ -10,8 +10,8 @@ struct ArticleSyncCommand: AsyncParsableCommand {
         abstract: "Keep an article collection in step across machines, offline first.",
         discussion: """
             A replica is a directory made by `articlesync init`. Every command works on the replica in the current \
-            directory, or in DIR with -C DIR, and all of them except `sync`, `verify`, `history` and \
-            `show --version` work with no network.
+            directory, or in DIR with -C DIR, and all of them except `sync`, `verify`, `history`, \
+            `show --version` and `restore --version` work with no network.
 
             Try `articlesync demo` for a tour on a throwaway server.
             """,

@@ -11,9 +11,9 @@ extension ArticleSyncCommand {
             abstract: "List an article's versions on the server, newest first (asks the server).",
             discussion: """
                 The server keeps every version of every article: text a merge, a resolution or another machine's edit \
-                replaced is there. `articlesync show ID --version N` prints one; to make it the article's text again, \
-                save it as an edit: `articlesync show ID --version N > old.txt && articlesync edit ID --file old.txt`. \
-                Nothing in this replica changes. Edits not yet synced are not on the server, so not listed.
+                replaced is there. `articlesync show ID --version N` prints one; `articlesync restore ID --version N` \
+                makes its text the article's again, as a new edit. Nothing in this replica changes. Edits not yet synced \
+                are not on the server, so not listed.
                 """)
 
         @OptionGroup var options: ReplicaOptions
@@ -75,7 +75,7 @@ extension ArticleSyncCommand {
                 let modified = try replica.locallyModifiedIDs().contains(fullID)
                 printMessage("this replica holds v\(local.version)" + (modified ? " with local changes not yet synced" : ""))
             }
-            printMessage("print one with `articlesync show \(short) --version N`")
+            printMessage("print one with `articlesync show \(short) --version N`; `articlesync restore \(short) --version N` makes its text current again")
         }
 
         /// What a version changed, in a few words: "created", "deleted", "restored", or the fields it

@@ -28,7 +28,7 @@ import Testing
         #expect(lines[2].hasPrefix("  v2  ") && lines[2].contains("this replica") && lines[2].hasSuffix("Judul dari A"))
         #expect(lines[3].hasPrefix("  v1  ") && lines[3].contains("this replica") && lines[3].contains("created"))
         #expect(lines[4] == "this replica holds v3")
-        #expect(lines[5] == "print one with `\(a.program) show \(id) --version N`")
+        #expect(lines[5] == "print one with `\(a.program) show \(id) --version N`; `\(a.program) restore \(id) --version N` makes its text current again")
         let newest = try a.run(["history", id, "--limit", "1"])
         #expect(newest.stdout.hasPrefix("\(id): the newest 1 version(s) on the server") && newest.stdout.contains("title"), "\(newest.stdout)")
 
@@ -47,6 +47,37 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(try a.ok(["history", id, "--json"]).utf8)) as? [[String: Any]]
         #expect(json?.compactMap { $0["version"] as? Int } == [4, 3, 2, 1])
         #expect(json?.allSatisfy { $0["acceptedAt"] is String && $0["clientID"] is String && $0["article"] is [String: Any] } == true)
+    }
+
+    /// `restore ID --version N` in one step: an edit on top of the latest version, not a rewind.
+    @Test func restoreMakesAnOlderVersionsTextCurrentAgain() throws {
+        let workspace = try Workspace()
+        let (a, b, ids) = try workspace.twoReplicasSharing(seeds: 1)
+        let id = String(ids[0].prefix(8))
+        try b.ok(["set", id, "--title", "Judul dari B", "--tag", "dari-b"])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        try a.ok(["delete", id])
+        try a.ok(["sync"])
+
+        // A version that is a deletion is named as such; unsynced changes here are refused, since
+        // no version on the server holds them.
+        let deletion = try a.run(["restore", id, "--version", "3"])
+        #expect(deletion.status == 1 && deletion.stderr.contains("version 3 of article \(id) is its deletion"), "\(deletion.stderr)")
+        try a.ok(["restore", id])
+        let unsynced = try a.run(["restore", id, "--version", "1"])
+        #expect(unsynced.status == 1 && unsynced.stderr.contains("has changes not yet synced, which no version on the server holds"),
+                "\(unsynced.stderr)")
+        try a.ok(["sync"])
+
+        #expect(try a.ok(["restore", id, "--version", "1"]).contains("restored \(id) to the text of version 1; `\(a.program) sync` sends it"))
+        try a.ok(["sync"])
+        #expect(try a.ok(["restore", id, "--version", "1"]).contains("already holds the text of version 1; nothing to do"))
+        try b.ok(["sync"])
+        let listed = try b.list()
+        #expect(listed.count == 1 && !listed[0].deleted && listed[0].tags.isEmpty && listed[0].title.hasPrefix("Dibombardir"), "\(listed)")
+        #expect(try b.hashes() == a.hashes())
+        #expect(try b.ok(["history", id]).hasPrefix("\(id): 5 version(s)"))
     }
 
     @Test func whatTheServerDoesNotHoldIsNamedWithWhatToDo() throws {
