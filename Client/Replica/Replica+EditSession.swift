@@ -61,7 +61,7 @@ extension Replica {
     }
 
     /// The fields a person edits; the id, version and seq stay the article's.
-    static func setContent(of article: inout Article, to content: Article) {
+    public static func setContent(of article: inout Article, to content: Article) {
         article.title = content.title
         article.body = content.body
         article.category = content.category

@@ -50,15 +50,7 @@ extension ArticleSyncCommand {
                 throw ReplicaError("version \(number) of article \(short) is its deletion; `articlesync delete \(short)` deletes it")
             }
             let before = try replica.article(fullID)
-            let restored = try replica.update(fullID) { article in
-                article.title = old.title
-                article.body = old.body
-                article.category = old.category
-                article.source = old.source
-                article.tags = old.tags
-                article.publishedAt = old.publishedAt
-                article.isDeleted = false
-            }
+            let restored = try replica.update(fullID) { Replica.setContent(of: &$0, to: old) }
             if let before, restored.hasSameContent(as: before) {
                 print("\(short) already holds the text of version \(number); nothing to do")
             } else {
