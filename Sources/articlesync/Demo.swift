@@ -155,6 +155,12 @@ struct DemoScript {
         }
         print("    identical: \(laptopHashes.count) articles, collection checksum \(serverChecksum.checksum.prefix(16))… on laptop, desktop and server")
         if let article = try desktop.article(first) { print("    desktop sees the laptop's title: \(article.title)") }
+
+        step("the server keeps every version of \(first.prefix(8)) (`articlesync history ID` lists them, `restore ID --version N` brings one back)")
+        let history = try await SyncEngine(directory: desktopDirectory, replica: desktop, logger: Logger(label: "demo")).history(of: first)
+        for version in history.versions {
+            print("    v\(version.change.version)  \(version.acceptedAt)  \(version.change.article.title)")
+        }
     }
 
     func sync(_ replica: Replica, _ directory: ReplicaDirectory, _ name: String) async throws {

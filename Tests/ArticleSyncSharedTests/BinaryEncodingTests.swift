@@ -167,13 +167,13 @@ import Testing
         #expect(binaryError?.reason.contains("year 1 and 9999") == true)
     }
 
-    /// The fuzzer's binary seeds are written by hand (Fuzz/Corpus/message/binary_*.bin); they must be
-    /// valid messages, or the fuzzer starts from noise.
+    /// The fuzzer's binary seeds are written by hand (Fuzz/Corpus/message/binary_*.bin, and
+    /// binary2_*.bin in `binary-v2`); they must be valid messages, or the fuzzer starts from noise.
     @Test func fuzzSeedsAreValidMessages() throws {
         let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fuzz/Corpus/message")
-        let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasPrefix("binary_") }
-        #expect(seeds.count >= 6)
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: corpus.path).filter { $0.hasPrefix("binary") }
+        #expect(seeds.count >= 10)
         for seed in seeds {
             let payload = ByteBuffer(bytes: try Data(contentsOf: corpus.appendingPathComponent(seed)))
             let v2 = MessageCodec(encoding: .binaryStored)

@@ -249,6 +249,8 @@ import Testing
         let seeds = try FileManager.default.contentsOfDirectory(atPath: Workspace.seeds).filter { $0.hasSuffix(".txt") }.count
         #expect(demo.stdout.contains("identical: \(seeds) articles, collection checksum"), "\(demo.stdout)")
         #expect(demo.stdout.contains("==> sync desktop: pulled 1, pushed 2, merged 1"), "\(demo.stdout)")
+        // The merged article's history: added, the laptop's edit, the merge the desktop pushed.
+        #expect(demo.stdout.contains("    v3  ") && demo.stdout.contains("    v1  "), "\(demo.stdout)")
         let folder = try #require(demo.stdout.firstMatch(of: /data in (\S+)\/server\)/)?.output.1)
         #expect(!FileManager.default.fileExists(atPath: String(folder)), "the demo's folder is removed")
 

@@ -30,6 +30,7 @@ func check(_ payload: ByteBuffer, _ codec: MessageCodec) {
         var changes: [ChangedArticle] = []
         if case .changes(_, let articles, _, _) = message { changes = articles }
         if case .pushResult(_, let results) = message { changes = results.compactMap(\.article) }
+        if case .history(_, let versions, _) = message { changes = versions.map(\.change) }
         for case .stored(let form) in changes.map(\.content) {
             precondition(form.article.storageBytes == form.bytes, "a checked storage form is not what storageBytes writes")
         }
