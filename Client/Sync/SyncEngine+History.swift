@@ -10,8 +10,8 @@ extension SyncEngine {
         try await withGreetedConnection { connection, _ in
             var versions: [ArticleVersion] = []
             var before: Int64?
-            // Each answer brings at least one older version (the server caps its size), and an
-            // article has at most as many versions as the bound below is large in practice.
+            // Each answer brings at least one older version (the server caps its size); the bound
+            // only guards against a server that keeps answering `more`.
             for _ in 0..<1_000_000 {
                 let wanted = min(pullBatchSize, (limit ?? .max) - versions.count)
                 let page = try await Self.historyPage(&connection, articleID: articleID, before: before, limit: wanted)

@@ -42,7 +42,7 @@ extension ArticleSyncCommand {
             let local = try replica.article(fullID)
             let engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "articlesync"))
             // One more than shown, to say what the oldest one shown changed.
-            var (versions, more) = try await engine.history(of: fullID, limit: limit.map { $0 + 1 })
+            var (versions, more) = try await engine.history(of: fullID, limit: limit.map { $0 < .max ? $0 + 1 : $0 })
             let previous = limit.flatMap { versions.count > $0 ? versions.removeLast().change.article : nil }
             if let limit { more = more || versions.count == limit && previous != nil }
             if json {

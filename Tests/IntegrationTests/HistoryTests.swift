@@ -29,6 +29,7 @@ import Testing
         #expect(lines[3].hasPrefix("  v1  ") && lines[3].contains("this replica") && lines[3].contains("created"))
         #expect(lines[4] == "this replica holds v3")
         #expect(lines[5] == "print one with `\(a.program) show \(id) --version N`; `\(a.program) restore \(id) --version N` makes its text current again")
+        #expect(try a.ok(["history", id, "--limit", "\(Int.max)"]).hasPrefix("\(id): 3 version(s)"))
         let newest = try a.run(["history", id, "--limit", "1"])
         #expect(newest.stdout.hasPrefix("\(id): the newest 1 version(s) on the server") && newest.stdout.contains("title"), "\(newest.stdout)")
 
