@@ -114,6 +114,9 @@ import Testing
         try cli.ok(["sync"])
         #expect(try cli.list().contains { $0.title == "Diubah lewat JSON" })
         #expect(try await engine.verify().inSync)
+        // `history` in JSON too: v1 as added, v2 the title set above.
+        let history = try await engine.history(of: first.idString)
+        #expect(history.versions.map(\.change.version) == [2, 1] && history.versions.first?.change.article.title == "Diubah lewat JSON")
 
         // The client adopts whatever the welcome names, so the syncs above would pass with a server
         // that always picked binary: check the server's choice itself, without an offer and with one.
@@ -154,6 +157,9 @@ import Testing
             let article = articles[index]
             _ = try engine.replica.update(article.idString) { $0.body += "\n\nTambahan dari replika \(index)." }
             #expect(try await engine.sync().pushed == 1)
+            // Its history in this encoding: the article as first synced, then this edit.
+            let history = try await engine.history(of: article.idString)
+            #expect(history.versions.count == 2 && history.versions.first?.change.article.body.hasSuffix("Tambahan dari replika \(index).") == true)
         }
         for engine in engines {
             _ = try await engine.sync()
