@@ -9,10 +9,13 @@ public enum ServerApplication {
     /// - Parameter announce: called once listening, with the fingerprint and the bound port.
     /// - Parameter certificate: an operator's PEM certificate chain and key instead of the data
     ///   directory's self-signed identity.
+    /// - Parameter exitWithParent: stop gracefully once the process that started this one exits
+    ///   (see `ParentWatch`).
     public static func serve(
         directory: ServerDataDirectory,
         configuration: ServerConfiguration,
         certificate: (chain: String, key: String)? = nil,
+        exitWithParent: Bool = false,
         logger: Logger,
         announce: @escaping @Sendable (_ fingerprint: String, _ port: Int) -> Void
     ) async throws {
@@ -24,7 +27,12 @@ public enum ServerApplication {
         let server = SyncServer(configuration: configuration, store: store, identity: identity, logger: logger, registry: registry) { port in
             announce(identity.fingerprint, port)
         }
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: server)]
+        if exitWithParent {
+            // Its return is a request to stop, not a failure: the group shuts down gracefully.
+            services.append(.init(service: ParentWatch(parent: getppid(), logger: logger), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         defer { try? FileManager.default.removeItem(atPath: directory.statusPath) }
         try await group.run()
     }

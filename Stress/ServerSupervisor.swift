@@ -51,7 +51,9 @@ public final class ServerSupervisor: @unchecked Sendable {
             guard process == nil else { return }
             _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             let process = Process()
-            let arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning"] + extraArguments
+            // --exit-with-parent: a test or benchmark process that crashes leaves no server behind.
+            let arguments = ["serve", "--data", dataDirectory, "--listen", "127.0.0.1:\(port)", "--log-level", "warning", "--exit-with-parent"]
+                + extraArguments
             let command = fileSizeLimitKiB.map { fileSizeLimited(executable, arguments, kib: $0) } ?? (executable: executable, arguments: arguments)
             process.executableURL = URL(fileURLWithPath: command.executable)
             process.arguments = command.arguments

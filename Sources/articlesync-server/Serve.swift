@@ -46,6 +46,9 @@ extension ServerCommand {
         @Option(help: ArgumentHelp("Require client certificates that chain to this CA (mutual TLS).", valueName: "PEM"))
         var clientCA: String?
 
+        @Flag(help: "Stop (as on SIGTERM) once the process that started this one exits: for test harnesses and scripts that may die without stopping it.")
+        var exitWithParent = false
+
         func validate() throws {
             if (cert == nil) != (key == nil) { throw ValidationError("--cert and --key go together") }
             let counts = [("--max-frame-bytes", maxFrameBytes), ("--max-push-mutations", maxPushMutations), ("--max-pull-articles", maxPullArticles),
@@ -82,7 +85,8 @@ extension ServerCommand {
             configuration.maximumRequestsPerSecond = maxRequestsPerSecond
             configuration.clientCertificateAuthorityFile = clientCA
             let certificate = cert.flatMap { chain in key.map { (chain: chain, key: $0) } }
-            try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate, logger: logger) { fingerprint, boundPort in
+            try await ServerApplication.serve(directory: dataOptions.directory, configuration: configuration, certificate: certificate,
+                                              exitWithParent: exitWithParent, logger: logger) { fingerprint, boundPort in
                 // Written unbuffered: scripts and tests wait for these lines to learn the fingerprint and port.
                 // A stdout nobody reads (closed) must not stop the server: FileHandle's write(_:) would.
                 let listening = HostAndPort.text(host: host, port: boundPort)
