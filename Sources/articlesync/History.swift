@@ -41,10 +41,13 @@ extension ArticleSyncCommand {
             let fullID = try Self.articleID(id, in: replica)
             let local = try replica.article(fullID)
             let engine = SyncEngine(directory: directory, replica: replica, logger: Logger(label: "articlesync"))
-            // One more than shown, to say what the oldest one shown changed.
+            // One more than shown, to say what the oldest one shown changed (and that older ones exist).
             var (versions, more) = try await engine.history(of: fullID, limit: limit.map { $0 < .max ? $0 + 1 : $0 })
-            let previous = limit.flatMap { versions.count > $0 ? versions.removeLast().change.article : nil }
-            if let limit { more = more || versions.count == limit && previous != nil }
+            var previous: Article?
+            if let limit, versions.count > limit {
+                previous = versions.removeLast().change.article
+                more = true
+            }
             if json {
                 try printJSON(versions.map { version in
                     let article = version.change.article
