@@ -8,7 +8,7 @@ extension ArticleSyncCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve",
             abstract: "Settle a conflict; the result is pushed by the next sync as an edit on top of the server's version.",
-            discussion: "--mine keeps this replica's version, --theirs takes the server's, --file reads a finished article, --edit opens $VISUAL or $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file). When one side deleted the article and the other edited it, --edit opens on the edit and saving it changed keeps the article; --mine or --theirs settle it as it is.")
+            discussion: "--mine keeps this replica's version, --theirs takes the server's (and keeps yours in .articlesync/discarded/: it never reached the server, so no history has it), --file reads a finished article, --edit opens $VISUAL or $EDITOR on the merge attempt (saving is refused while conflict markers remain; if the server's version is deleted meanwhile, nothing is saved and the text is kept for --file). When one side deleted the article and the other edited it, --edit opens on the edit and saving it changed keeps the article; --mine or --theirs settle it as it is.")
 
         @OptionGroup var options: ReplicaOptions
         @Argument(help: "The article id or a unique prefix of it.") var id: String
@@ -49,9 +49,26 @@ extension ArticleSyncCommand {
                 try Self.resolveInEditor(conflict, replica: replica, directory: options.replicaDirectory)
                 return
             }
-            let resolved = try replica.resolve(fullID, with: resolution)
+            // Kept before the conflict goes: if the copy cannot be written, nothing is resolved.
+            let keptMine = theirs && !conflict.mine.isDeleted && !conflict.mine.hasSameContent(as: conflict.theirs)
+                ? try DiscardedVersion.keep(conflict.mine, in: options.replicaDirectory) : nil
+            let resolved: Article
+            do {
+                resolved = try replica.resolve(fullID, with: resolution)
+            } catch {
+                if let keptMine { try? FileManager.default.removeItem(atPath: keptMine) }
+                throw error
+            }
             if let file { UnsavedText.removeIfKept(file, in: options.replicaDirectory) }
             print(try Self.resolvedMessage(resolved, replica: replica))
+            if let keptMine {
+                // Noted as written from the resolved article, `edit --file` takes the copy as an edit
+                // of it (unnoted, it would be refused as older than the resolution).
+                try? replica.noteFilesWritten([FileOrigin(path: keptMine, writtenFrom: resolved)])
+                let short = fullID.prefix(8)
+                printMessage("your version, which never reached the server (so `history` does not have it), is kept in \(keptMine); "
+                    + "`articlesync edit \(short) --file \(ShellWord.quoted(keptMine))` makes it the article's text after all")
+            }
         }
 
         /// A file written before the server's version in the conflict arrived (a sync brought a

@@ -81,6 +81,37 @@ import Testing
         #expect(try b.ok(["history", id]).hasPrefix("\(id): 5 version(s)"))
     }
 
+    /// `resolve --theirs` drops this replica's side, which never reached the server: no history
+    /// has it, so it is kept here, and the command named saves it after all.
+    @Test func theVersionResolveTheirsDropsIsKeptHere() throws {
+        let workspace = try Workspace()
+        let (a, b, id, bSync) = try workspace.replicasWithAConflict()
+        #expect(bSync.status == 3)
+        let resolved = try b.ok(["resolve", id, "--theirs"])
+        let kept = try #require(resolved.firstMatch(of: #/is kept in (\S+); /#)?.output.1).description
+        #expect(kept.hasSuffix(".articlesync/discarded/\(id)-mine.txt"), "\(resolved)")
+        #expect(resolved.contains("`\(b.program) edit \(id) --file \(kept)` makes it the article's text after all"), "\(resolved)")
+        #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("\nJudul dari B\n"))
+        #expect(try b.ok(["show", id]).contains("\nJudul dari A\n"))
+
+        // Saved from there, it is an edit of the resolved article: merged with what changed since
+        // (A's new category, synced in between), not refused as older than that change.
+        try a.ok(["set", id, "--category", "Dunia"])
+        try a.ok(["sync"])
+        try b.ok(["sync"])
+        let saved = try b.run(["edit", id, "--file", kept])
+        #expect(saved.status == 0, "\(saved.stderr)")
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        let shown = try a.ok(["show", id])
+        #expect(shown.hasPrefix("Dunia\n") && shown.contains("\nJudul dari B\n"), "\(shown)")
+        // --mine drops the server's version, which the history keeps: no copy is written.
+        let otherWorkspace = try Workspace()
+        let (_, c, other, cSync) = try otherWorkspace.replicasWithAConflict()
+        #expect(cSync.status == 3)
+        #expect(!(try c.ok(["resolve", other, "--mine"])).contains("is kept in"))
+    }
+
     @Test func whatTheServerDoesNotHoldIsNamedWithWhatToDo() throws {
         let workspace = try Workspace()
         let (a, _, ids) = try workspace.twoReplicasSharing(seeds: 1)
