@@ -9,6 +9,8 @@ public struct SyncReport: Sendable, Equatable, Codable {
     public var newConflicts = 0
     /// Conflicts settled by `prefer`.
     public var resolvedByPreference = 0
+    /// Where `prefer` theirs kept this replica's side of each conflict it settled (see `DiscardedVersion`).
+    public var keptMine: [String] = []
     public var rejected = 0
     /// The server's database was replaced (new epoch); the collection was downloaded again.
     public var redownloaded = false
@@ -110,12 +112,30 @@ public struct SyncEngine: Sendable {
         // Pushing can bring conflicts back (a push answered `conflict`); with --prefer they are
         // settled and pushed in the next round. Each round settles or parks everything it sent.
         for _ in 0..<10 {
-            if let prefer { report.resolvedByPreference += try replica.resolveAll(preferring: prefer) }
+            if let prefer { report.resolvedByPreference += try settleConflicts(preferring: prefer, into: &report) }
             let pushed = try await push(&connection, into: &report)
             guard pushed.sentAny else { break }
             // What was just acknowledged is in the replica exactly as the server has it: not again.
             try await pull(&connection, skipping: pushed.acknowledged, into: &report)
         }
+    }
+
+    /// `prefer`: every conflict merged again, the preferred side taking the overlaps. Preferring
+    /// theirs drops what overlapped of this replica's side, which never reached the server: each
+    /// such side is kept first (`DiscardedVersion`), noted as written from the settled article so
+    /// that `edit --file` merges it with later changes, and named in the report.
+    func settleConflicts(preferring side: MergeSide, into report: inout SyncReport) throws -> Int {
+        var kept: [(path: String, articleID: String)] = []
+        if side == .theirs {
+            for conflict in try replica.conflicts() where !conflict.mine.isDeleted && !conflict.mine.hasSameContent(as: conflict.theirs) {
+                kept.append((try DiscardedVersion.keep(conflict.mine, in: directory), conflict.articleID))
+            }
+        }
+        let settled = try replica.resolveAll(preferring: side)
+        let origins = try kept.compactMap { copy in try replica.article(copy.articleID).map { FileOrigin(path: copy.path, writtenFrom: $0) } }
+        try? replica.noteFilesWritten(origins)
+        report.keptMine += kept.map(\.path)
+        return settled
     }
 
     func finish(_ report: inout SyncReport) throws {

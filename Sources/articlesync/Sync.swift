@@ -82,6 +82,10 @@ extension ArticleSyncCommand {
             var lines = ["pulled \(report.pulled), pushed \(report.pushed)"]
             if report.merged > 0 { lines.append("merged \(report.merged) article(s) edited here and on the server") }
             if report.resolvedByPreference > 0 { lines.append("settled \(report.resolvedByPreference) conflict(s) with --prefer") }
+            if !report.keptMine.isEmpty {
+                lines.append("your side of them, which never reached the server (so `history` does not have it), is kept in "
+                    + report.keptMine.map(ShellWord.quoted).joined(separator: ", ") + "; `articlesync edit ID --file FILE` saves one after all")
+            }
             if report.redownloaded { lines.append("the server's database was replaced, or went back to an older copy that lacks changes this replica had: "
                                                  + "the collection was downloaded again and what the server lacked was sent back; local edits were kept") }
             if report.resent > 0 { lines.append("sent \(report.resent) article(s) again that the replaced server no longer had") }

@@ -112,6 +112,26 @@ import Testing
         #expect(!(try c.ok(["resolve", other, "--mine"])).contains("is kept in"))
     }
 
+    /// `sync --prefer theirs` settles conflicts in bulk, dropping what overlapped of this replica's
+    /// side: that side is kept as `resolve --theirs` keeps it, and the sync names where.
+    @Test func theSideSyncPreferTheirsDropsIsKeptHere() throws {
+        let workspace = try Workspace()
+        let (a, b, id, bSync) = try workspace.replicasWithAConflict()
+        #expect(bSync.status == 3)
+        let settled = try b.ok(["sync", "--prefer", "theirs"])
+        #expect(settled.contains("settled 1 conflict(s) with --prefer"), "\(settled)")
+        let kept = try #require(settled.firstMatch(of: #/is kept in (\S+); /#)?.output.1).description
+        #expect(kept.hasSuffix(".articlesync/discarded/\(id)-mine.txt"), "\(settled)")
+        #expect(try String(contentsOfFile: kept, encoding: .utf8).contains("\nJudul dari B\n"))
+        #expect(try b.ok(["show", id]).contains("\nJudul dari A\n"))
+        try b.ok(["edit", id, "--file", kept])
+        try b.ok(["sync"])
+        try a.ok(["sync"])
+        #expect(try a.ok(["show", id]).contains("\nJudul dari B\n"))
+        let json = try b.ok(["sync", "--json"])
+        #expect(json.contains("\"keptMine\""), "\(json)")
+    }
+
     @Test func whatTheServerDoesNotHoldIsNamedWithWhatToDo() throws {
         let workspace = try Workspace()
         let (a, _, ids) = try workspace.twoReplicasSharing(seeds: 1)
