@@ -26,12 +26,16 @@ extension SyncEngine {
         }
     }
 
-    /// Version `version` of an article as the server's change log keeps it; nil when it has none.
-    public func version(_ version: Int64, of articleID: String) async throws -> ArticleVersion? {
-        guard version >= 1, version < .max else { return nil }
+    /// Version `version` of an article as the server's change log keeps it. Throws, naming
+    /// `history`, when the server has no such version.
+    public func version(_ version: Int64, of articleID: String) async throws -> ArticleVersion {
+        let short = articleID.prefix(8)
+        let missing = ReplicaError("the server has no version \(version) of article \(short); `articlesync history \(short)` lists the versions it has")
+        guard version >= 1, version < .max else { throw missing }
         return try await withGreetedConnection { connection, _ in
             let page = try await Self.historyPage(&connection, articleID: articleID, before: version + 1, limit: 1)
-            return page.versions.first { $0.change.version == version }
+            guard let found = page.versions.first(where: { $0.change.version == version }) else { throw missing }
+            return found
         }
     }
 

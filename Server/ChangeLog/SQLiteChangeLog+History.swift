@@ -14,10 +14,10 @@ extension SQLiteChangeLog {
             var versions: [ArticleVersion] = []
             var bytes = 0
             while let row = try rows.next() {
+                // The row past the limit only says that there is more: its state is not read.
+                guard versions.count < limit else { return ArticleHistory(versions: versions, more: true) }
                 let state: Data = try row.decode(forColumn: "state")
-                guard versions.count < limit, versions.isEmpty || bytes + state.count <= byteBudget else {
-                    return ArticleHistory(versions: versions, more: true)
-                }
+                guard versions.isEmpty || bytes + state.count <= byteBudget else { return ArticleHistory(versions: versions, more: true) }
                 bytes += state.count
                 // As `pull` sends them: `binary-v2` sends the stored bytes as they are.
                 let change = ChangedArticle(stored: try CheckedStorageForm(trusting: Array(state)), mutationID: try row.decode(forColumn: "mutationID"),

@@ -42,10 +42,7 @@ extension ArticleSyncCommand {
                     + "`articlesync sync` first (they then stay in the history), then restore the version")
             }
             let engine = SyncEngine(directory: options.replicaDirectory, replica: replica, logger: Logger(label: "articlesync"))
-            guard let found = try await engine.version(number, of: fullID) else {
-                throw ReplicaError("the server has no version \(number) of article \(short); `articlesync history \(short)` lists the versions it has")
-            }
-            let old = found.change.article
+            let old = try await engine.version(number, of: fullID).change.article
             guard !old.isDeleted else {
                 throw ReplicaError("version \(number) of article \(short) is its deletion; `articlesync delete \(short)` deletes it")
             }

@@ -85,10 +85,7 @@ extension ArticleSyncCommand {
         func showVersion(_ number: Int64, replica: Replica) async throws {
             let fullID = try History.articleID(id, in: replica)
             let engine = SyncEngine(directory: options.replicaDirectory, replica: replica, logger: Logger(label: "articlesync"))
-            guard let found = try await engine.version(number, of: fullID) else {
-                throw ReplicaError("the server has no version \(number) of article \(fullID.prefix(8)); "
-                    + "`articlesync history \(fullID.prefix(8))` lists the versions it has")
-            }
+            let found = try await engine.version(number, of: fullID)
             let article = found.change.article
             if json {
                 try printJSON(VersionOutput(article: article, contentHash: article.contentHash, acceptedAt: found.acceptedAt, clientID: found.change.clientID))
