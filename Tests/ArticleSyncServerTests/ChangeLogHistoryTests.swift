@@ -3,25 +3,16 @@ import ArticleSyncShared
 import Foundation
 import Testing
 
-/// `history`: every version of one article from the change log, newest first, in pages.
-@Suite struct ChangeLogHistoryTests {
-    let directory: TemporaryDirectory
-    let store: SQLiteChangeLog
-    let articles: Int64 = 1  // the default collection's id
-
-    init() throws {
-        directory = try TemporaryDirectory()
-        store = try SQLiteChangeLog(path: directory.path + "/changelog.sqlite")
-    }
-
+/// `history`: every version of one article from the change log, newest first, in pages (on the
+/// store, directory and helpers of `ChangeLogStoreTests`).
+extension ChangeLogStoreTests {
     /// One article pushed `count` times by two clients in turn: titles v1…vN, each a 1 KB body.
     func articleWithVersions(_ count: Int, collection: Int64 = 1) async throws -> Article {
         var article = Article(title: "v1", body: String(repeating: "kata ", count: 200), category: "News", source: "viva")
         for version in 1...count {
             article.title = "v\(version)"
-            let results = try await store.push(collectionID: collection, clientID: version.isMultiple(of: 2) ? "client-b" : "client-a",
-                                               mutations: [Mutation(mutationID: "m\(version)", baseVersion: Int64(version - 1), article: article)],
-                                               articleSizeLimit: 1 << 20)
+            let results = try await push([Mutation(mutationID: "m\(version)", baseVersion: Int64(version - 1), article: article)],
+                                         client: version.isMultiple(of: 2) ? "client-b" : "client-a", collection: collection)
             #expect(results.map(\.status) == [.applied])
         }
         return article

@@ -128,8 +128,13 @@ import Testing
         try b.ok(["sync"])
         try a.ok(["sync"])
         #expect(try a.ok(["show", id]).contains("\nJudul dari B\n"))
-        let json = try b.ok(["sync", "--json"])
+        // A sync that settles nothing keeps nothing: `keptMine` is there, and empty.
+        let json = try b.ok(["sync", "--json", "--prefer", "theirs"])
         #expect(json.contains("\"keptMine\""), "\(json)")
+        let report = try JSONDecoder().decode(SyncReport.self, from: Data(json.utf8))
+        #expect(report.keptMine.isEmpty && report.resolvedByPreference == 0)
+        let copies = try FileManager.default.contentsOfDirectory(atPath: (kept as NSString).deletingLastPathComponent)
+        #expect(copies == ["\(id)-mine.txt"], "\(copies)")
     }
 
     @Test func whatTheServerDoesNotHoldIsNamedWithWhatToDo() throws {
